@@ -1,0 +1,725 @@
+/*
+ * The FUSE glue: the low-level operations table.  Each handler finds the
+ * node, asks the node's family, and replies exactly once.  The root and
+ * /signals are answered here; everything else belongs to a family (see
+ * family.h).  Runs only on the loop thread.
+ */
+#define _GNU_SOURCE
+#include "family.h"
+#include "fs.h"
+#include "node.h"
+#include "route.h"
+#include "signame.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const struct family_ops core_ops;
+
+static const struct family_ops *family_of(const struct node *n)
+{
+	switch (n->type) {
+	case NODE_ROOT:
+	case NODE_SIGNALS:
+		return &core_ops;
+	case NODE_PROC_DIR:
+	case NODE_SELF:
+	case NODE_PID_DIR:
+	case NODE_PID_FILE:
+		return &proc_family_ops;
+	case NODE_MQ_DIR:
+	case NODE_QUEUE_DIR:
+	case NODE_QUEUE_FILE:
+		return &mq_family_ops;
+	case NODE_SHM_DIR:
+	case NODE_SHM_FILE:
+		return &shm_family_ops;
+	}
+	return &core_ops;
+}
+
+static struct ipcfs *fs_of(fuse_req_t req)
+{
+	return fuse_req_userdata(req);
+}
+
+void node_release_obj(struct ipcfs *fs, struct node *n)
+{
+	const struct family_ops *ops = family_of(n);
+
+	if (ops->release_obj)
+		ops->release_obj(fs, n);
+	n->obj = NULL;
+}
+
+void attr_init(struct ipcfs *fs, struct stat *st, fuse_ino_t id, mode_t mode)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_ino = id;
+	st->st_mode = mode;
+	st->st_nlink = S_ISDIR(mode) ? 2 : 1;
+	st->st_uid = fs->server_uid;
+	st->st_gid = getgid();
+	st->st_blksize = 4096;
+	st->st_atime = st->st_mtime = st->st_ctime = fs->start_time;
+}
+
+bool dirbuf_add(struct dirbuf *b, const char *name, ino_t ino, mode_t mode,
+		off_t next)
+{
+	struct stat st = { .st_ino = ino, .st_mode = mode };
+	size_t need = fuse_add_direntry(b->req, NULL, 0, name, NULL, 0);
+
+	if (b->used + need > b->size)
+		return false;
+	fuse_add_direntry(b->req, b->buf + b->used, b->size - b->used, name,
+			  &st, next);
+	b->used += need;
+	return true;
+}
+
+void reply_text(fuse_req_t req, const char *text, size_t len, size_t size,
+		off_t off)
+{
+	if (off < 0 || (size_t)off >= len)
+		fuse_reply_buf(req, NULL, 0);
+	else
+		fuse_reply_buf(req, text + off,
+			       len - (size_t)off < size ? len - (size_t)off
+							: size);
+}
+
+int req_creds(fuse_req_t req, struct creds *c)
+{
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	int n;
+
+	memset(c, 0, sizeof(*c));
+	c->tgid = ctx->pid;
+	c->ruid = c->euid = c->suid = c->fsuid = ctx->uid;
+	c->rgid = c->egid = c->sgid = c->fsgid = ctx->gid;
+	n = fuse_req_getgroups(req, CREDS_MAX_GROUPS, c->groups);
+	if (n < 0)
+		n = 0; /* unknown groups: act with none, never with ours */
+	c->ngroups = n > CREDS_MAX_GROUPS ? CREDS_MAX_GROUPS : n;
+	return 0;
+}
+
+/* ---- the root and /signals ------------------------------------------ */
+
+static int core_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
+		       const char *name, struct node **out)
+{
+	static const fuse_ino_t ids[ROOT_NENTRIES] = {
+		[ROOT_SIGNALS] = INO_SIGNALS,
+		[ROOT_PROC] = INO_PROC,
+		[ROOT_MQ] = INO_MQ,
+		[ROOT_SHM] = INO_SHM,
+	};
+	int e;
+
+	(void)req;
+	if (dir->type != NODE_ROOT)
+		return -ENOTDIR;
+	e = route_root(name);
+	if (e < 0)
+		return e;
+	*out = node_get(fs, ids[e]);
+	return 0;
+}
+
+static int core_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
+{
+	if (n->type == NODE_ROOT) {
+		attr_init(fs, st, n->id, S_IFDIR | 0555);
+		st->st_nlink = 5;
+	} else {
+		attr_init(fs, st, n->id, S_IFREG | 0444);
+		st->st_size = (off_t)fs->signals_len;
+	}
+	return 0;
+}
+
+static void core_timeouts(struct ipcfs *fs, struct node *n, double *entry,
+			  double *attr)
+{
+	(void)fs;
+	(void)n;
+	*entry = *attr = STABLE_TIMEOUT;
+}
+
+static int core_readdir(struct ipcfs *fs, struct dir_handle *dh,
+			struct dirbuf *b, off_t off)
+{
+	static const fuse_ino_t ids[ROOT_NENTRIES] = {
+		[ROOT_SIGNALS] = INO_SIGNALS,
+		[ROOT_PROC] = INO_PROC,
+		[ROOT_MQ] = INO_MQ,
+		[ROOT_SHM] = INO_SHM,
+	};
+
+	(void)fs;
+	(void)dh;
+	if (off < 1 && !dirbuf_add(b, ".", INO_ROOT, S_IFDIR, 1))
+		return 0;
+	if (off < 2 && !dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2))
+		return 0;
+	for (int e = 0; e < ROOT_NENTRIES; e++) {
+		if (off >= e + 3)
+			continue;
+		if (!dirbuf_add(b, root_entry_name(e), ids[e],
+				e == ROOT_SIGNALS ? S_IFREG : S_IFDIR, e + 3))
+			break;
+	}
+	return 0;
+}
+
+static int core_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
+		     struct fuse_file_info *fi)
+{
+	struct handle *h;
+
+	(void)fs;
+	(void)req;
+	if ((fi->flags & O_ACCMODE) != O_RDONLY)
+		return -EACCES;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	h->node = n;
+	fi->fh = (uintptr_t)h;
+	fi->keep_cache = 1; /* the table never changes while mounted */
+	return 0;
+}
+
+static void core_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
+		      size_t size, off_t off)
+{
+	(void)h;
+	reply_text(req, fs->signals_text, fs->signals_len, size, off);
+}
+
+static void core_release(struct ipcfs *fs, struct handle *h)
+{
+	(void)fs;
+	free(h);
+}
+
+static const struct family_ops core_ops = {
+	.lookup = core_lookup,
+	.getattr = core_getattr,
+	.timeouts = core_timeouts,
+	.readdir = core_readdir,
+	.open = core_open,
+	.read = core_read,
+	.release = core_release,
+};
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static int node_attr(struct ipcfs *fs, struct node *n, struct stat *st)
+{
+	return family_of(n)->getattr(fs, n, st);
+}
+
+/* Replies with @n as the entry for a lookup, mkdir or create. */
+static int entry_of(struct ipcfs *fs, struct node *n,
+		    struct fuse_entry_param *e)
+{
+	int err;
+
+	memset(e, 0, sizeof(*e));
+	err = node_attr(fs, n, &e->attr);
+	if (err)
+		return err;
+	e->ino = n->id;
+	e->generation = n->generation;
+	family_of(n)->timeouts(fs, n, &e->entry_timeout, &e->attr_timeout);
+	return 0;
+}
+
+/* A node handed to the kernel gains a lookup, even when it fails to
+ * arrive: an undelivered reply is undone with a forget of our own. */
+static void reply_entry(struct ipcfs *fs, fuse_req_t req, struct node *n)
+{
+	struct fuse_entry_param e;
+	int err = entry_of(fs, n, &e);
+
+	if (err) {
+		if (n->nlookup == 0 && n->pins == 0)
+			node_forget(fs, n, 0);
+		fuse_reply_err(req, -err);
+		return;
+	}
+	n->nlookup++;
+	if (fuse_reply_entry(req, &e))
+		node_forget(fs, n, 1);
+}
+
+static struct node *dir_node(struct ipcfs *fs, fuse_req_t req, fuse_ino_t ino)
+{
+	struct node *n = node_get(fs, ino);
+
+	if (!n)
+		fuse_reply_err(req, ESTALE);
+	return n;
+}
+
+static struct handle *handle_of(struct fuse_file_info *fi)
+{
+	return (struct handle *)(uintptr_t)fi->fh;
+}
+
+/* Closes an open file or directory: the family's part, then our pin. */
+static void release_file(struct ipcfs *fs, struct handle *h)
+{
+	struct node *n = h->node;
+
+	list_del(&h->link);
+	handle_set_poll(h, NULL);
+	if (h->is_dir) {
+		struct dir_handle *dh = (struct dir_handle *)h;
+
+		if (dh->free_state)
+			dh->free_state(dh->state);
+		free(dh);
+	} else {
+		family_of(n)->release(fs, h);
+	}
+	node_unpin(fs, n);
+}
+
+void handle_set_poll(struct handle *h, struct fuse_pollhandle *ph)
+{
+	if (h->ph)
+		fuse_pollhandle_destroy(h->ph);
+	h->ph = ph;
+}
+
+void handle_notify_poll(struct handle *h)
+{
+	if (!h->ph)
+		return;
+	fuse_lowlevel_notify_poll(h->ph);
+	fuse_pollhandle_destroy(h->ph);
+	h->ph = NULL;
+}
+
+/* ---- operations ---------------------------------------------------------- */
+
+static void ipc_init(void *userdata, struct fuse_conn_info *conn)
+{
+	struct ipcfs *fs = userdata;
+
+	/* `>` opens with O_TRUNC: take it in open, not as a SETATTR. */
+	if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
+		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
+	conn->want &= ~(unsigned)FUSE_CAP_READDIRPLUS;
+	/* Large shm reads and writes in one request each. */
+	conn->max_write = FS_MAX_IO;
+	conn->max_read = FS_MAX_IO;
+	conn->max_readahead = FS_MAX_IO;
+	if (conn->capable & FUSE_CAP_AUTO_INVAL_DATA)
+		conn->want |= FUSE_CAP_AUTO_INVAL_DATA;
+	(void)fs;
+}
+
+static void ipc_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct ipcfs *fs = fs_of(req);
+	struct node *dir = dir_node(fs, req, parent), *n = NULL;
+	const struct family_ops *ops;
+	int err;
+
+	if (!dir)
+		return;
+	ops = family_of(dir);
+	err = ops->lookup ? ops->lookup(fs, req, dir, name, &n) : -ENOTDIR;
+	if (err) {
+		fuse_reply_err(req, -err);
+		return;
+	}
+	reply_entry(fs, req, n);
+}
+
+static void ipc_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+	struct ipcfs *fs = fs_of(req);
+	struct node *n = node_get(fs, ino);
+
+	if (n)
+		node_forget(fs, n, nlookup);
+	fuse_reply_none(req);
+}
+
+static void ipc_forget_multi(fuse_req_t req, size_t count,
+			     struct fuse_forget_data *forgets)
+{
+	struct ipcfs *fs = fs_of(req);
+
+	for (size_t i = 0; i < count; i++) {
+		struct node *n = node_get(fs, forgets[i].ino);
+
+		if (n)
+			node_forget(fs, n, forgets[i].nlookup);
+	}
+	fuse_reply_none(req);
+}
+
+static void ipc_getattr(fuse_req_t req, fuse_ino_t ino,
+			struct fuse_file_info *fi)
+{
+	struct ipcfs *fs = fs_of(req);
+	struct node *n = dir_node(fs, req, ino);
+	struct stat st;
+	double entry, attr;
+	int err;
+
+	(void)fi;
+	if (!n)
+		return;
+	err = node_attr(fs, n, &st);
+	if (err) {
+		fuse_reply_err(req, -err);
+		return;
+	}
+	family_of(n)->timeouts(fs, n, &entry, &attr);
+	fuse_reply_attr(req, &st, attr);
+}
+
+static void ipc_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
+			int to_set, struct fuse_file_info *fi)
+{
+	struct ipcfs *fs = fs_of(req);
+	struct node *n = dir_node(fs, req, ino);
+	const struct family_ops *ops;
+	struct stat st;
+	double entry, timeout;
+	int err;
+
+	if (!n)
+		return;
+	ops = family_of(n);
+	err = ops->setattr ? ops->setattr(fs, req, n, attr, to_set,
+					  fi ? handle_of(fi) : NULL)
+			   : -EPERM;
+	if (!err)
+		err = node_attr(fs, n, &st);
+	if (err) {
+		fuse_reply_err(req, -err);
+		return;
+	}
+	ops->timeouts(fs, n, &entry, &timeout);
+	fuse_reply_attr(req, &st, timeout);
+}
+
+static void ipc_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+	struct ipcfs *fs = fs_of(req);
+	struct node *n = dir_node(fs, req, ino);
+	const struct family_ops *ops;
+	char buf[64];
+	int err;
+
+	if (!n)
+		return;
+	ops = family_of(n);
+	err = ops->readlink ? ops->readlink(fs, req, n, buf, sizeof(buf))
+			    : -EINVAL;
+	if (err)
+		fuse_reply_err(req, -err);
+	else
+		fuse_reply_readlink(req, buf);
+}
+
+static void ipc_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
+		      mode_t mode)
+{
+	struct ipcfs *fs = fs_of(req);
+	struct node *dir = dir_node(fs, req, parent), *n = NULL;
+	const struct family_ops *ops;
+	int err;
+
+	if (!dir)
+		return;
+	ops = family_of(dir);
+	err = ops->mkdir ? ops->mkdir(fs, req, dir, name, mode, &n) : -EPERM;
+	if (err)
+		fuse_reply_err(req, -err);
+	else
+		reply_entry(fs, req, n);
+}
+
+static void ipc_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct ipcfs *fs = fs_of(req);
+	struct node *dir = dir_node(fs, req, parent);
+	const struct family_ops *ops;
+
+	if (!dir)
+		return;
+	ops = family_of(dir);
+	fuse_reply_err(req, ops->rmdir ? -ops->rmdir(fs, req, dir, name)
+				       : EPERM);
+}
+
+static void ipc_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct ipcfs *fs = fs_of(req);
+	struct node *dir = dir_node(fs, req, parent);
+	const struct family_ops *ops;
+
+	if (!dir)
+		return;
+	ops = family_of(dir);
+	fuse_reply_err(req, ops->unlink ? -ops->unlink(fs, req, dir, name)
+					: EPERM);
+}
+
+static void ipc_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+		       fuse_ino_t newparent, const char *newname,
+		       unsigned int flags)
+{
+	struct ipcfs *fs = fs_of(req);
+	struct node *dir = dir_node(fs, req, parent), *newdir;
+	const struct family_ops *ops;
+
+	if (!dir)
+		return;
+	newdir = node_get(fs, newparent);
+	if (!newdir) {
+		fuse_reply_err(req, ESTALE);
+		return;
+	}
+	ops = family_of(dir);
+	if (family_of(newdir) != ops || !ops->rename) {
+		fuse_reply_err(req, ops->rename ? EXDEV : EPERM);
+		return;
+	}
+	fuse_reply_err(req, -ops->rename(fs, req, dir, name, newdir, newname,
+					 flags));
+}
+
+static void ipc_create(fuse_req_t req, fuse_ino_t parent, const char *name,
+		       mode_t mode, struct fuse_file_info *fi)
+{
+	struct ipcfs *fs = fs_of(req);
+	struct node *dir = dir_node(fs, req, parent), *n = NULL;
+	const struct family_ops *ops;
+	struct fuse_entry_param e;
+	int err;
+
+	if (!dir)
+		return;
+	ops = family_of(dir);
+	/* As in /proc: creating where nothing can be created is EACCES. */
+	err = ops->create ? ops->create(fs, req, dir, name, mode, fi, &n)
+			  : -EACCES;
+	if (!err) {
+		/* the open file's pin and link, as in ipc_open */
+		node_pin(n);
+		list_add(&handle_of(fi)->link, &fs->handles);
+		err = entry_of(fs, n, &e);
+		if (err)
+			release_file(fs, handle_of(fi));
+	}
+	if (err) {
+		fuse_reply_err(req, -err);
+		return;
+	}
+	n->nlookup++;
+	if (fuse_reply_create(req, &e, fi)) {
+		/* The caller is gone: no release will come for this file. */
+		release_file(fs, handle_of(fi));
+		node_forget(fs, n, 1);
+	}
+}
+
+static void ipc_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct ipcfs *fs = fs_of(req);
+	struct node *n = dir_node(fs, req, ino);
+	const struct family_ops *ops;
+	int err;
+
+	if (!n)
+		return;
+	ops = family_of(n);
+	err = ops->open ? ops->open(fs, req, n, fi) : -EISDIR;
+	if (err) {
+		fuse_reply_err(req, -err);
+		return;
+	}
+	node_pin(n);
+	list_add(&handle_of(fi)->link, &fs->handles);
+	if (fuse_reply_open(req, fi))
+		release_file(fs, handle_of(fi));
+}
+
+static void ipc_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		     struct fuse_file_info *fi)
+{
+	struct handle *h = handle_of(fi);
+	const struct family_ops *ops = family_of(h->node);
+
+	(void)ino;
+	if (ops->read)
+		ops->read(fs_of(req), req, h, size, off);
+	else
+		fuse_reply_err(req, EBADF);
+}
+
+static void ipc_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
+		      size_t size, off_t off, struct fuse_file_info *fi)
+{
+	struct handle *h = handle_of(fi);
+	const struct family_ops *ops = family_of(h->node);
+
+	(void)ino;
+	if (ops->write)
+		ops->write(fs_of(req), req, h, buf, size, off);
+	else
+		fuse_reply_err(req, EBADF);
+}
+
+static void ipc_release(fuse_req_t req, fuse_ino_t ino,
+			struct fuse_file_info *fi)
+{
+	(void)ino;
+	release_file(fs_of(req), handle_of(fi));
+	fuse_reply_err(req, 0);
+}
+
+static void ipc_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
+		      struct fuse_file_info *fi)
+{
+	struct handle *h = handle_of(fi);
+	const struct family_ops *ops = family_of(h->node);
+
+	(void)ino;
+	fuse_reply_err(req, ops->fsync ? -ops->fsync(fs_of(req), h, datasync)
+				       : 0);
+}
+
+static void ipc_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
+		     struct fuse_pollhandle *ph)
+{
+	struct handle *h = handle_of(fi);
+	const struct family_ops *ops = family_of(h->node);
+
+	(void)ino;
+	if (ops->poll) {
+		ops->poll(fs_of(req), req, h, ph);
+	} else {
+		/* Plain files are always ready, as on any disk file. */
+		if (ph)
+			fuse_pollhandle_destroy(ph);
+		fuse_reply_poll(req, POLLIN | POLLOUT | POLLRDNORM |
+					     POLLWRNORM);
+	}
+}
+
+static void ipc_opendir(fuse_req_t req, fuse_ino_t ino,
+			struct fuse_file_info *fi)
+{
+	struct ipcfs *fs = fs_of(req);
+	struct node *n = dir_node(fs, req, ino);
+	const struct family_ops *ops;
+	struct dir_handle *dh;
+	int err = 0;
+
+	if (!n)
+		return;
+	ops = family_of(n);
+	if (!ops->readdir) {
+		fuse_reply_err(req, ENOTDIR);
+		return;
+	}
+	dh = calloc(1, sizeof(*dh));
+	if (!dh) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	dh->h.node = n;
+	if (ops->opendir)
+		err = ops->opendir(fs, req, dh);
+	if (err) {
+		free(dh);
+		fuse_reply_err(req, -err);
+		return;
+	}
+	node_pin(n);
+	dh->h.is_dir = true;
+	list_add(&dh->h.link, &fs->handles);
+	fi->fh = (uintptr_t)dh;
+	if (fuse_reply_open(req, fi))
+		release_file(fs, &dh->h);
+}
+
+static void ipc_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+			struct fuse_file_info *fi)
+{
+	struct ipcfs *fs = fs_of(req);
+	struct dir_handle *dh = (struct dir_handle *)handle_of(fi);
+	struct dirbuf b = { .req = req, .size = size };
+	int err;
+
+	(void)ino;
+	if (size > FS_MAX_IO)
+		b.size = size = FS_MAX_IO;
+	b.buf = malloc(size);
+	if (!b.buf) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	err = family_of(dh->h.node)->readdir(fs, dh, &b, off);
+	if (err)
+		fuse_reply_err(req, -err);
+	else
+		fuse_reply_buf(req, b.buf, b.used);
+	free(b.buf);
+}
+
+static void ipc_releasedir(fuse_req_t req, fuse_ino_t ino,
+			   struct fuse_file_info *fi)
+{
+	(void)ino;
+	release_file(fs_of(req), handle_of(fi));
+	fuse_reply_err(req, 0);
+}
+
+void fs_shutdown(struct ipcfs *fs)
+{
+	unpark_all(fs, ENOTCONN);
+	while (!list_empty(&fs->handles))
+		release_file(fs, list_first_entry(&fs->handles, struct handle,
+						  link));
+}
+
+const struct fuse_lowlevel_ops ipcfs_ops = {
+	.init = ipc_init,
+	.lookup = ipc_lookup,
+	.forget = ipc_forget,
+	.forget_multi = ipc_forget_multi,
+	.getattr = ipc_getattr,
+	.setattr = ipc_setattr,
+	.readlink = ipc_readlink,
+	.mkdir = ipc_mkdir,
+	.rmdir = ipc_rmdir,
+	.unlink = ipc_unlink,
+	.rename = ipc_rename,
+	.create = ipc_create,
+	.open = ipc_open,
+	.read = ipc_read,
+	.write = ipc_write,
+	.release = ipc_release,
+	.fsync = ipc_fsync,
+	.poll = ipc_poll,
+	.opendir = ipc_opendir,
+	.readdir = ipc_readdir,
+	.releasedir = ipc_releasedir,
+};

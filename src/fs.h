@@ -1,0 +1,21 @@
+/*
+ * The FUSE operations table and the sizes the mount negotiates.
+ */
+#ifndef IPCFS_FS_H
+#define IPCFS_FS_H
+
+#include "ipcfs.h"
+
+/* Largest read, write and readdir the kernel sends in one request. */
+#define FS_MAX_IO_BYTES 1048576
+#define FS_MAX_IO FS_MAX_IO_BYTES
+
+#define IPCFS_XSTR(x) #x
+#define IPCFS_STR(x) IPCFS_XSTR(x)
+
+extern const struct fuse_lowlevel_ops ipcfs_ops;
+
+/* Answers parked requests and closes every open file (server stopping). */
+void fs_shutdown(struct ipcfs *fs);
+
+#endif

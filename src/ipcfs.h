@@ -1,0 +1,220 @@
+/*
+ * The server's shared types: the one struct that holds all state (passed
+ * to every handler, never global), the node table that gives the tree's
+ * objects their FUSE node ids, open-file handles, parked requests and the
+ * event loop's watches.  Threading rule: everything here belongs to the
+ * loop thread; the only other thread is the notifier (notify.c), which
+ * touches nothing but its own queue.
+ */
+#ifndef IPCFS_IPCFS_H
+#define IPCFS_IPCFS_H
+
+#define FUSE_USE_VERSION 34
+#include <fuse_lowlevel.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "list.h"
+#include "notify.h"
+
+struct ipcfs;
+
+/* ---- event loop (loop.c) ---------------------------------------------- */
+
+/* An fd in the loop's epoll set and what to call when it is ready. */
+struct watch {
+	int fd;
+	void (*ready)(struct ipcfs *fs, struct watch *w, uint32_t events);
+	bool active;
+};
+
+int loop_init(struct ipcfs *fs);
+void loop_fini(struct ipcfs *fs);
+int loop_add(struct ipcfs *fs, struct watch *w, int fd, uint32_t events,
+	     void (*ready)(struct ipcfs *, struct watch *, uint32_t));
+int loop_modify(struct ipcfs *fs, struct watch *w, uint32_t events);
+void loop_remove(struct ipcfs *fs, struct watch *w);
+int loop_run(struct ipcfs *fs);
+
+/* ---- parked requests (loop.c) ----------------------------------------- */
+
+/*
+ * A request that cannot be answered yet: its fuse_req_t is kept on the
+ * waited-for object's list and answered later from the loop.  If the
+ * caller is interrupted the loop calls unlink() and answers EINTR.
+ */
+struct parked {
+	struct list_head link;       /* on the object's list of waiters */
+	struct list_head all_link;   /* on fs->parked, for shutdown */
+	struct list_head cancel_link; /* on fs->interrupted once interrupted */
+	fuse_req_t req;
+	struct ipcfs *fs;
+	struct handle *h;            /* the open file the request came on */
+	size_t size;                 /* read or write size */
+	off_t off;
+	void (*unlink)(struct ipcfs *fs, struct parked *p);
+};
+
+/*
+ * Parks @p (already on its owner's list) and arms interrupts.  @p must be
+ * malloc'ed with struct parked first: the loop frees it after answering.
+ */
+void park(struct ipcfs *fs, struct parked *p, fuse_req_t req);
+/* Takes @p off every list before its request is answered. */
+void unpark(struct parked *p);
+/* Answers every parked request with @err (the server is stopping). */
+void unpark_all(struct ipcfs *fs, int err);
+
+/* ---- nodes (node.c) ---------------------------------------------------- */
+
+enum node_type {
+	NODE_ROOT,
+	NODE_SIGNALS,
+	NODE_PROC_DIR,
+	NODE_SELF,
+	NODE_PID_DIR,
+	NODE_PID_FILE,
+	NODE_MQ_DIR,
+	NODE_QUEUE_DIR,
+	NODE_QUEUE_FILE,
+	NODE_SHM_DIR,
+	NODE_SHM_FILE,
+};
+
+/*
+ * One object of the tree as the kernel knows it.  A node lives while the
+ * kernel holds lookups on it (nlookup) or anything in the server holds it
+ * (pins: children, open files).  Nodes are found again by (parent, name)
+ * while they are hashed; a node whose object is gone is unhashed, so the
+ * next lookup of that name makes a new node.
+ */
+struct node {
+	fuse_ino_t id;
+	uint64_t generation;
+	uint64_t nlookup;
+	unsigned int pins;
+	enum node_type type;
+	int sub;              /* enum pid_file / queue file number */
+	struct node *parent;  /* pinned by the child */
+	struct node *hnext;   /* hash chain */
+	bool hashed;
+	void *obj;            /* the family's object, see node_release_obj */
+	char name[];
+};
+
+/* Fixed node ids of the top of the tree. */
+#define INO_ROOT FUSE_ROOT_ID
+#define INO_SIGNALS 2
+#define INO_PROC 3
+#define INO_MQ 4
+#define INO_SHM 5
+#define INO_FIRST_DYNAMIC 6
+
+struct node_table {
+	struct node **by_id;  /* index: node id */
+	size_t cap;
+	fuse_ino_t *free_ids; /* recycled ids */
+	size_t nfree, free_cap;
+	fuse_ino_t next_id;
+	struct node **hash;   /* (parent id, name) -> node */
+	size_t hash_size;
+	size_t count;
+	uint64_t generation;
+};
+
+int nodes_init(struct ipcfs *fs);
+void nodes_fini(struct ipcfs *fs);
+struct node *node_get(struct ipcfs *fs, fuse_ino_t id);
+/* Finds a hashed child of @parent by name, or NULL. */
+struct node *node_find(struct ipcfs *fs, struct node *parent,
+		       const char *name);
+/*
+ * Makes a node for @name under @parent and hashes it (a hashed node of
+ * the same name is unhashed first).  @obj is taken over: it is released
+ * with the node.  Returns NULL on ENOMEM (then @obj is released too).
+ */
+struct node *node_new(struct ipcfs *fs, struct node *parent, const char *name,
+		      enum node_type type, int sub, void *obj);
+void node_unhash(struct ipcfs *fs, struct node *n);
+void node_pin(struct node *n);
+void node_unpin(struct ipcfs *fs, struct node *n);
+/* Drops @count kernel lookups; frees the node when nothing holds it. */
+void node_forget(struct ipcfs *fs, struct node *n, uint64_t count);
+
+/* ---- open files ------------------------------------------------------- */
+
+/*
+ * What fi->fh points to.  Families embed this at the start of their own
+ * handle structs; release() frees through the family.
+ */
+struct handle {
+	struct list_head link; /* on fs->handles, so shutdown can free it */
+	struct node *node; /* pinned while the file is open */
+	bool is_dir;
+	int flags;         /* open(2) flags */
+	uid_t uid;         /* opener */
+	gid_t gid;
+	pid_t pid;
+	struct fuse_pollhandle *ph; /* last poll handle, if the file polls */
+};
+
+/* Stores the kernel's poll handle, replacing (and freeing) the older one. */
+void handle_set_poll(struct handle *h, struct fuse_pollhandle *ph);
+/* Tells a poller that the file is ready, once. */
+void handle_notify_poll(struct handle *h);
+
+/* ---- the whole server --------------------------------------------------- */
+
+struct ipcfs_opts {
+	bool foreground;
+	bool debug;
+	bool allow_other;
+	long mq_maxmsg;   /* 0: the system default */
+	long mq_msgsize;  /* 0: the system default */
+	char *mountpoint; /* malloc'ed by opts_parse() */
+};
+
+struct proc_family;
+struct mq_family;
+struct shm_family;
+
+struct ipcfs {
+	struct fuse_session *se;
+	struct ipcfs_opts opts;
+	int epfd;
+	struct watch fuse_watch;
+	struct watch signal_watch;
+	int sigfd;
+	struct fuse_buf fbuf;
+	struct list_head interrupted; /* parked requests to answer EINTR */
+	struct list_head parked;      /* every parked request */
+	struct list_head handles;     /* every open file and directory */
+	struct node_table nodes;
+	struct notifier notifier;
+	struct proc_family *proc;
+	struct mq_family *mq;
+	struct shm_family *shm;
+	char *signals_text;
+	size_t signals_len;
+	uid_t server_uid;
+	time_t start_time;
+	int exit_status;
+	unsigned long long notify_sent;
+};
+
+/* Timeouts (seconds) for names and attributes that are stable. */
+#define STABLE_TIMEOUT 1.0
+
+/* Real-time signal offset (from SIGRTMIN) used for mq_notify. */
+#define MQ_NOTIFY_SIGNAL_OFFSET 1
+
+/* Fills the attributes common to every object: times, links. */
+void attr_init(struct ipcfs *fs, struct stat *st, fuse_ino_t id, mode_t mode);
+
+/* Family hooks that the signal fd dispatches (mqueue.c). */
+void mq_on_signal(struct ipcfs *fs, int value);
+
+#endif

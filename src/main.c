@@ -1,0 +1,187 @@
+/*
+ * ipcfs: the machine's IPC objects as files.  main() parses the command
+ * line, prepares the state, mounts, daemonises only once the mount exists
+ * (so `ipcfs DIR && ls DIR` works), runs the event loop and, on SIGTERM,
+ * SIGINT, SIGHUP or an unmount, answers what is pending and unmounts.  No
+ * IPC object is touched on the way out: they belong to the system.
+ */
+#define _GNU_SOURCE
+#include "family.h"
+#include "fs.h"
+#include "ipcfs.h"
+#include "options.h"
+#include "signame.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef IPCFS_VERSION
+#define IPCFS_VERSION "unknown"
+#endif
+
+static void usage(const char *prog)
+{
+	printf("usage: %s [-f] [-d] [-o OPTIONS] [SOURCE] MOUNTPOINT\n"
+	       "\n"
+	       "Shows the machine's processes, POSIX message queues and POSIX\n"
+	       "shared memory objects as files under MOUNTPOINT.\n"
+	       "\n"
+	       "  -f                     stay in the foreground\n"
+	       "  -d, -o debug           foreground, and print every request\n"
+	       "  -h, --help             print this help\n"
+	       "  -V, --version          print the version\n"
+	       "  -o mq_maxmsg=N         maxmsg of queues made with mkdir\n"
+	       "                         (default: /proc/sys/fs/mqueue/msg_default)\n"
+	       "  -o mq_msgsize=N        msgsize of queues made with mkdir\n"
+	       "                         (default: /proc/sys/fs/mqueue/msgsize_default)\n"
+	       "  -o allow_other         let all users use the mount (implies\n"
+	       "                         default_permissions; needs user_allow_other\n"
+	       "                         in /etc/fuse.conf unless root)\n"
+	       "  -o default_permissions let the kernel check owners and modes\n"
+	       "  -o auto_unmount        unmount when the server dies\n"
+	       "  -o fsname=NAME, -o ro, -o nosuid, ...  the usual FUSE and mount options\n"
+	       "\n"
+	       "SOURCE is ignored; mount(8) passes it (`mount -t fuse.ipcfs ipcfs DIR`).\n"
+	       "Unmount with `fusermount3 -u MOUNTPOINT`, umount, or SIGTERM to the server.\n"
+	       "See ipcfs(1).\n",
+	       prog);
+}
+
+/* Everything that waits holds an fd: allow as many as the hard limit. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/*
+ * Blocked in every thread from the start: the loop reads them from its
+ * signalfd, and mq_notify's signal must never interrupt a system call.
+ */
+static void block_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGRTMIN + MQ_NOTIFY_SIGNAL_OFFSET);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int state_init(struct ipcfs *fs)
+{
+	int err;
+
+	fs->server_uid = geteuid();
+	fs->start_time = time(NULL);
+	list_init(&fs->interrupted);
+	list_init(&fs->parked);
+	list_init(&fs->handles);
+	fs->signals_text = sig_table_text(&fs->signals_len);
+	if (!fs->signals_text)
+		return -ENOMEM;
+	err = nodes_init(fs);
+	if (!err)
+		err = proc_init(fs);
+	if (!err)
+		err = mq_init(fs);
+	if (!err)
+		err = shm_init(fs);
+	return err;
+}
+
+/* Safe on a partly initialised state: each part checks what it has. */
+static void state_fini(struct ipcfs *fs)
+{
+	nodes_fini(fs);
+	shm_fini(fs);
+	mq_fini(fs);
+	proc_fini(fs);
+	free(fs->signals_text);
+	fs->signals_text = NULL;
+}
+
+int main(int argc, char *argv[])
+{
+	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	struct ipcfs fs;
+	enum opts_action action;
+	char err_text[256];
+	int err, ret = 1;
+
+	memset(&fs, 0, sizeof(fs));
+	fs.sigfd = fs.epfd = -1;
+	if (opts_parse(&args, &fs.opts, &action, err_text, sizeof(err_text))) {
+		fprintf(stderr, "ipcfs: %s (see ipcfs --help)\n", err_text);
+		goto out_args;
+	}
+	if (action == OPTS_HELP) {
+		usage(argv[0]);
+		ret = 0;
+		goto out_args;
+	}
+	if (action == OPTS_VERSION) {
+		printf("ipcfs %s\n", IPCFS_VERSION);
+		printf("libfuse %s\n", fuse_pkgversion());
+		ret = 0;
+		goto out_args;
+	}
+
+	block_signals();
+	raise_fd_limit();
+	err = state_init(&fs);
+	if (err) {
+		fprintf(stderr, "ipcfs: cannot start: %s\n", strerror(-err));
+		goto out_state;
+	}
+	fs.se = fuse_session_new(&args, &ipcfs_ops, sizeof(ipcfs_ops), &fs);
+	if (!fs.se) {
+		fprintf(stderr, "ipcfs: bad mount options (see ipcfs --help)\n");
+		goto out_state;
+	}
+	if (fuse_session_mount(fs.se, fs.opts.mountpoint)) {
+		fprintf(stderr, "ipcfs: cannot mount on %s\n",
+			fs.opts.mountpoint);
+		goto out_session;
+	}
+	if (fuse_daemonize(fs.opts.foreground)) {
+		fprintf(stderr, "ipcfs: cannot go to the background\n");
+		goto out_unmount;
+	}
+	/* Threads only after the fork of fuse_daemonize(). */
+	err = notifier_start(&fs.notifier, fs.se);
+	if (!err)
+		err = loop_init(&fs);
+	if (!err)
+		err = loop_run(&fs);
+	if (err)
+		fprintf(stderr, "ipcfs: %s\n", strerror(-err));
+	ret = err ? 1 : fs.exit_status;
+	notifier_stop(&fs.notifier);
+	/* Parked callers get ENOTCONN now rather than hang on the unmount. */
+	fs_shutdown(&fs);
+out_unmount:
+	fuse_session_unmount(fs.se);
+out_session:
+	fuse_session_destroy(fs.se);
+out_state:
+	state_fini(&fs);
+	loop_fini(&fs);
+out_args:
+	fuse_opt_free_args(&args);
+	free(fs.opts.mountpoint);
+	return ret;
+}

@@ -1,0 +1,62 @@
+/*
+ * The message queue family (placeholder until the queue issue lands):
+ * mq/ exists and is empty.
+ */
+#define _GNU_SOURCE
+#include "family.h"
+
+#include <errno.h>
+
+static int mq_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
+		     const char *name, struct node **out)
+{
+	(void)fs, (void)req, (void)dir, (void)name, (void)out;
+	return -ENOENT;
+}
+
+static int mq_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
+{
+	attr_init(fs, st, n->id, S_IFDIR | 01777);
+	return 0;
+}
+
+static void mq_timeouts(struct ipcfs *fs, struct node *n, double *entry,
+			double *attr)
+{
+	(void)fs, (void)n;
+	*entry = *attr = STABLE_TIMEOUT;
+}
+
+static int mq_readdir(struct ipcfs *fs, struct dir_handle *dh,
+		      struct dirbuf *b, off_t off)
+{
+	(void)fs, (void)dh;
+	if (off < 1 && !dirbuf_add(b, ".", INO_MQ, S_IFDIR, 1))
+		return 0;
+	if (off < 2)
+		dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2);
+	return 0;
+}
+
+const struct family_ops mq_family_ops = {
+	.lookup = mq_lookup,
+	.getattr = mq_getattr,
+	.timeouts = mq_timeouts,
+	.readdir = mq_readdir,
+};
+
+void mq_on_signal(struct ipcfs *fs, int value)
+{
+	(void)fs, (void)value;
+}
+
+int mq_init(struct ipcfs *fs)
+{
+	(void)fs;
+	return 0;
+}
+
+void mq_fini(struct ipcfs *fs)
+{
+	(void)fs;
+}

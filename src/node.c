@@ -1,0 +1,254 @@
+/*
+ * The node table: FUSE node ids for the tree's objects, with the kernel's
+ * lookup counts and the server's own pins.  Ids are table indexes, reused
+ * after the kernel forgets them (with a new generation); the hash finds a
+ * live node again by (parent, name) so repeated lookups return the same
+ * id.  Nothing grows without bound: a node exists only while the kernel
+ * or an open file holds it.
+ */
+#define _GNU_SOURCE
+#include "ipcfs.h"
+#include "node.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static size_t name_hash(fuse_ino_t parent, const char *name, size_t size)
+{
+	uint64_t h = 1469598103934665603ULL ^ parent;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return (size_t)(h % size);
+}
+
+static int grow(void **array, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap = *cap ? *cap : 64;
+	void *a;
+
+	while (ncap < need)
+		ncap *= 2;
+	if (ncap == *cap)
+		return 0;
+	a = realloc(*array, ncap * elem);
+	if (!a)
+		return -ENOMEM;
+	memset((char *)a + *cap * elem, 0, (ncap - *cap) * elem);
+	*array = a;
+	*cap = ncap;
+	return 0;
+}
+
+static int rehash(struct node_table *t, size_t size)
+{
+	struct node **h = calloc(size, sizeof(*h));
+
+	if (!h)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->hash_size; i++) {
+		struct node *n = t->hash[i], *next;
+
+		for (; n; n = next) {
+			size_t b = name_hash(n->parent->id, n->name, size);
+
+			next = n->hnext;
+			n->hnext = h[b];
+			h[b] = n;
+		}
+	}
+	free(t->hash);
+	t->hash = h;
+	t->hash_size = size;
+	return 0;
+}
+
+static struct node *alloc_node(struct ipcfs *fs, fuse_ino_t id,
+			       const char *name, enum node_type type)
+{
+	struct node_table *t = &fs->nodes;
+	struct node *n;
+
+	if (grow((void **)&t->by_id, &t->cap, id + 1, sizeof(*t->by_id)))
+		return NULL;
+	n = calloc(1, sizeof(*n) + strlen(name) + 1);
+	if (!n)
+		return NULL;
+	strcpy(n->name, name);
+	n->id = id;
+	n->type = type;
+	n->generation = ++t->generation;
+	t->by_id[id] = n;
+	t->count++;
+	return n;
+}
+
+int nodes_init(struct ipcfs *fs)
+{
+	static const struct {
+		fuse_ino_t id;
+		const char *name;
+		enum node_type type;
+	} fixed[] = {
+		{ INO_ROOT, "", NODE_ROOT },
+		{ INO_SIGNALS, "signals", NODE_SIGNALS },
+		{ INO_PROC, "proc", NODE_PROC_DIR },
+		{ INO_MQ, "mq", NODE_MQ_DIR },
+		{ INO_SHM, "shm", NODE_SHM_DIR },
+	};
+	struct node_table *t = &fs->nodes;
+
+	memset(t, 0, sizeof(*t));
+	t->next_id = INO_FIRST_DYNAMIC;
+	if (rehash(t, 1024))
+		return -ENOMEM;
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		struct node *n = alloc_node(fs, fixed[i].id, fixed[i].name,
+					    fixed[i].type);
+
+		if (!n)
+			return -ENOMEM;
+		n->pins = 1; /* the top of the tree never goes away */
+		n->parent = t->by_id[INO_ROOT];
+	}
+	return 0;
+}
+
+void nodes_fini(struct ipcfs *fs)
+{
+	struct node_table *t = &fs->nodes;
+
+	for (size_t i = 0; i < t->cap; i++) {
+		struct node *n = t->by_id[i];
+
+		if (!n)
+			continue;
+		if (n->obj)
+			node_release_obj(fs, n);
+		free(n);
+	}
+	free(t->by_id);
+	free(t->free_ids);
+	free(t->hash);
+	memset(t, 0, sizeof(*t));
+}
+
+struct node *node_get(struct ipcfs *fs, fuse_ino_t id)
+{
+	struct node_table *t = &fs->nodes;
+
+	if (id >= t->cap)
+		return NULL;
+	return t->by_id[id];
+}
+
+struct node *node_find(struct ipcfs *fs, struct node *parent,
+		       const char *name)
+{
+	struct node_table *t = &fs->nodes;
+	struct node *n = t->hash[name_hash(parent->id, name, t->hash_size)];
+
+	for (; n; n = n->hnext)
+		if (n->parent == parent && strcmp(n->name, name) == 0)
+			return n;
+	return NULL;
+}
+
+void node_unhash(struct ipcfs *fs, struct node *n)
+{
+	struct node_table *t = &fs->nodes;
+	struct node **pp;
+
+	if (!n->hashed)
+		return;
+	pp = &t->hash[name_hash(n->parent->id, n->name, t->hash_size)];
+	for (; *pp; pp = &(*pp)->hnext) {
+		if (*pp == n) {
+			*pp = n->hnext;
+			break;
+		}
+	}
+	n->hnext = NULL;
+	n->hashed = false;
+}
+
+struct node *node_new(struct ipcfs *fs, struct node *parent, const char *name,
+		      enum node_type type, int sub, void *obj)
+{
+	struct node_table *t = &fs->nodes;
+	struct node *old = node_find(fs, parent, name);
+	struct node *n;
+	fuse_ino_t id;
+	size_t b;
+
+	if (t->count >= t->hash_size && rehash(t, t->hash_size * 2))
+		goto out_nomem;
+	if (t->nfree)
+		id = t->free_ids[--t->nfree];
+	else
+		id = t->next_id++;
+	n = alloc_node(fs, id, name, type);
+	if (!n) {
+		if (id == t->next_id - 1)
+			t->next_id--;
+		else
+			t->free_ids[t->nfree++] = id;
+		goto out_nomem;
+	}
+	if (old)
+		node_unhash(fs, old);
+	n->sub = sub;
+	n->obj = obj;
+	n->parent = parent;
+	node_pin(parent);
+	b = name_hash(parent->id, name, t->hash_size);
+	n->hnext = t->hash[b];
+	t->hash[b] = n;
+	n->hashed = true;
+	return n;
+
+out_nomem:
+	if (obj) {
+		struct node tmp = { .type = type, .sub = sub, .obj = obj };
+
+		node_release_obj(fs, &tmp);
+	}
+	return NULL;
+}
+
+void node_pin(struct node *n)
+{
+	n->pins++;
+}
+
+static void node_free(struct ipcfs *fs, struct node *n)
+{
+	struct node_table *t = &fs->nodes;
+	struct node *parent = n->parent;
+
+	node_unhash(fs, n);
+	if (n->obj)
+		node_release_obj(fs, n);
+	t->by_id[n->id] = NULL;
+	t->count--;
+	if (!grow((void **)&t->free_ids, &t->free_cap, t->nfree + 1,
+		  sizeof(*t->free_ids)))
+		t->free_ids[t->nfree++] = n->id;
+	free(n);
+	if (parent)
+		node_unpin(fs, parent);
+}
+
+void node_unpin(struct ipcfs *fs, struct node *n)
+{
+	if (--n->pins == 0 && n->nlookup == 0)
+		node_free(fs, n);
+}
+
+void node_forget(struct ipcfs *fs, struct node *n, uint64_t count)
+{
+	n->nlookup = count > n->nlookup ? 0 : n->nlookup - count;
+	if (n->nlookup == 0 && n->pins == 0)
+		node_free(fs, n);
+}

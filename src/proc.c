@@ -1,0 +1,798 @@
+/*
+ * The process family.  proc/<pid> is pinned to one process by a pidfd,
+ * taken at lookup: every file below it acts on that process or fails with
+ * ESRCH, even if the pid number is reused.  The pidfd sits in the loop's
+ * epoll set; when the process ends, parked `wait` reads are answered,
+ * pollers are told, and the kernel is asked to forget the name so the next
+ * lookup sees the zombie (timeouts 0) or nothing.  Signals are sent with
+ * pidfd_send_signal after kill(2)'s permission rule was checked for the
+ * opener.  Runs on the loop thread only.
+ */
+#define _GNU_SOURCE
+#include "family.h"
+#include "proc.h"
+#include "procstat.h"
+#include "route.h"
+#include "signame.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Lines one signal write may hold (each at least "1\n"). */
+#define SIG_LINES_MAX (SIG_WRITE_MAX / 2)
+
+struct pidobj {
+	pid_t pid;
+	int pidfd;
+	unsigned int refs;
+	bool exited;
+	bool have_status;
+	int status; /* wait(2) status, or -1 when it could not be learnt */
+	time_t start;
+	struct watch watch;
+	struct list_head waiters; /* parked reads of `wait` */
+	struct list_head pollers; /* handles holding a poll handle */
+};
+
+struct pid_handle {
+	struct handle h;
+	struct pidobj *p;
+	struct list_head poll_link;
+	bool cont_only; /* kill(2)'s same-session exception: SIGCONT only */
+	bool ready;     /* text holds the file's content */
+	size_t len;
+	char text[1024];
+};
+
+struct proc_family {
+	long ticks;
+	time_t boot_time;
+};
+
+struct proc_dir_state {
+	DIR *d;
+	off_t pos;   /* offset of the last entry handed out */
+	pid_t pending; /* a pid read from /proc that did not fit last time */
+};
+
+/* ---- the pinned process ------------------------------------------------ */
+
+static int pidfd_signal(int pidfd, int sig, siginfo_t *info)
+{
+	if (syscall(SYS_pidfd_send_signal, pidfd, sig, info, 0))
+		return -errno;
+	return 0;
+}
+
+/* Not reaped yet: /proc/<pid> is still this process. */
+static bool pidobj_present(struct pidobj *p)
+{
+	return pidfd_signal(p->pidfd, 0, NULL) == 0;
+}
+
+/*
+ * Reads /proc/<pid>/<file> and checks the process was not reaped, which
+ * proves the text was this process's and not a successor's.
+ */
+static int pidobj_read(struct pidobj *p, const char *file, char *buf,
+		       size_t size)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)p->pid, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -ESRCH;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0 || !pidobj_present(p))
+		return -ESRCH;
+	buf[n] = '\0';
+	return 0;
+}
+
+static void fetch_status(struct pidobj *p)
+{
+	for (int attempt = 0; attempt < 2 && !p->have_status; attempt++) {
+		struct ipcfs_pidfd_info info = { .mask = IPCFS_PIDFD_INFO_EXIT };
+		struct proc_stat ps;
+		char text[1024];
+
+		/* Reaped (by anyone): the kernel kept the status for us. */
+		if (ioctl(p->pidfd, IPCFS_PIDFD_GET_INFO, &info) == 0 &&
+		    (info.mask & IPCFS_PIDFD_INFO_EXIT)) {
+			p->status = info.exit_code;
+			p->have_status = true;
+			break;
+		}
+		/* A zombie: its stat still says how it ended. */
+		if (pidobj_read(p, "stat", text, sizeof(text)) == 0 &&
+		    procstat_parse_stat(text, &ps) == 0 && ps.state == 'Z' &&
+		    ps.exit_code >= 0) {
+			p->status = ps.exit_code;
+			p->have_status = true;
+		}
+	}
+	if (!p->have_status)
+		p->status = -1;
+}
+
+static void fill_fate(struct pid_handle *ph)
+{
+	struct pidobj *p = ph->p;
+
+	if (p->status < 0)
+		ph->len = (size_t)snprintf(ph->text, sizeof(ph->text),
+					   "unknown\n");
+	else
+		ph->len = (size_t)sig_format_fate(p->status, ph->text,
+						  sizeof(ph->text));
+	ph->ready = true;
+}
+
+static void pidobj_ended(struct ipcfs *fs, struct pidobj *p)
+{
+	char name[16];
+
+	if (p->exited)
+		return;
+	p->exited = true;
+	loop_remove(fs, &p->watch);
+	fetch_status(p);
+	while (!list_empty(&p->waiters)) {
+		struct parked *pk = list_first_entry(&p->waiters, struct parked,
+						     link);
+		struct pid_handle *ph = (struct pid_handle *)pk->h;
+
+		unpark(pk);
+		fill_fate(ph);
+		reply_text(pk->req, ph->text, ph->len, pk->size, pk->off);
+		free(pk);
+	}
+	while (!list_empty(&p->pollers)) {
+		struct pid_handle *ph = list_first_entry(
+			&p->pollers, struct pid_handle, poll_link);
+
+		list_del(&ph->poll_link);
+		handle_notify_poll(&ph->h);
+	}
+	snprintf(name, sizeof(name), "%d", (int)p->pid);
+	notify_entry(&fs->notifier, INO_PROC, name);
+}
+
+static void pidobj_ready(struct ipcfs *fs, struct watch *w, uint32_t events)
+{
+	(void)events;
+	pidobj_ended(fs, container_of(w, struct pidobj, watch));
+}
+
+/* True once the process has ended (a zombie or reaped). */
+static bool pidobj_exited(struct ipcfs *fs, struct pidobj *p)
+{
+	struct pollfd pfd = { .fd = p->pidfd, .events = POLLIN };
+
+	if (!p->exited && poll(&pfd, 1, 0) == 1)
+		pidobj_ended(fs, p);
+	return p->exited;
+}
+
+static void pidobj_put(struct ipcfs *fs, struct pidobj *p)
+{
+	if (--p->refs)
+		return;
+	loop_remove(fs, &p->watch);
+	close(p->pidfd);
+	free(p);
+}
+
+static int pidobj_new(struct ipcfs *fs, pid_t pid, struct pidobj **out)
+{
+	struct proc_family *pf = fs->proc;
+	struct pidobj *p;
+	struct proc_stat ps;
+	char text[1024];
+	int err;
+
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->pid = pid;
+	p->refs = 1;
+	list_init(&p->waiters);
+	list_init(&p->pollers);
+	p->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (p->pidfd < 0) {
+		/* ESRCH: no such pid; EINVAL/ENOENT: a thread, not a process */
+		err = (errno == EMFILE || errno == ENFILE || errno == ENOMEM)
+			      ? -errno
+			      : -ENOENT;
+		goto out_free;
+	}
+	err = pidobj_read(p, "stat", text, sizeof(text));
+	if (err || procstat_parse_stat(text, &ps)) {
+		err = -ENOENT;
+		goto out_close;
+	}
+	p->start = pf->boot_time + (time_t)(ps.starttime / (unsigned long long)pf->ticks);
+	if (!pidobj_exited(fs, p)) {
+		err = loop_add(fs, &p->watch, p->pidfd, EPOLLIN, pidobj_ready);
+		if (err)
+			goto out_close;
+	}
+	*out = p;
+	return 0;
+
+out_close:
+	close(p->pidfd);
+out_free:
+	free(p);
+	return err;
+}
+
+/* The real uid, saved uid and real gid, from the pidfd or /proc. */
+static int pidobj_creds(struct pidobj *p, uid_t *ruid, uid_t *suid, gid_t *rgid)
+{
+	struct ipcfs_pidfd_info info = { .mask = IPCFS_PIDFD_INFO_CREDS };
+	struct proc_status st;
+	char text[4096];
+
+	if (ioctl(p->pidfd, IPCFS_PIDFD_GET_INFO, &info) == 0) {
+		if (!(info.mask & IPCFS_PIDFD_INFO_CREDS))
+			return -ESRCH; /* reaped */
+		*ruid = info.ruid;
+		*suid = info.suid;
+		*rgid = info.rgid;
+		return 0;
+	}
+	if (pidobj_read(p, "status", text, sizeof(text)) ||
+	    procstat_parse_status(text, &st))
+		return -ESRCH;
+	*ruid = st.ruid;
+	*suid = st.suid;
+	*rgid = st.rgid;
+	return 0;
+}
+
+/* ---- nodes -------------------------------------------------------------- */
+
+static struct pidobj *pidobj_of(struct node *n)
+{
+	return n->type == NODE_PID_DIR ? n->obj : n->parent->obj;
+}
+
+static int proc_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
+		       const char *name, struct node **out)
+{
+	struct node *n = node_find(fs, dir, name);
+	struct pidobj *p;
+	pid_t pid;
+	int f, err;
+
+	(void)req;
+	if (dir->type == NODE_PID_DIR) {
+		f = route_pid_file(name);
+		if (f < 0)
+			return f;
+		if (!n)
+			n = node_new(fs, dir, name, NODE_PID_FILE, f, NULL);
+		*out = n;
+		return n ? 0 : -ENOMEM;
+	}
+	if (dir->type != NODE_PROC_DIR)
+		return -ENOTDIR;
+	if (strcmp(name, "self") == 0) {
+		if (!n)
+			n = node_new(fs, dir, name, NODE_SELF, 0, NULL);
+		*out = n;
+		return n ? 0 : -ENOMEM;
+	}
+	if (route_pid(name, &pid))
+		return -ENOENT;
+	if (n) {
+		p = n->obj;
+		if (!pidobj_exited(fs, p) || pidobj_present(p)) {
+			*out = n;
+			return 0;
+		}
+		node_unhash(fs, n); /* reaped: the number may be reused */
+	}
+	err = pidobj_new(fs, pid, &p);
+	if (err)
+		return err;
+	n = node_new(fs, dir, name, NODE_PID_DIR, 0, p);
+	*out = n;
+	return n ? 0 : -ENOMEM;
+}
+
+static int proc_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
+{
+	struct pidobj *p;
+	uid_t ruid, suid;
+	gid_t rgid;
+	int err;
+
+	switch (n->type) {
+	case NODE_PROC_DIR:
+		attr_init(fs, st, n->id, S_IFDIR | 0555);
+		st->st_uid = 0;
+		st->st_gid = 0;
+		return 0;
+	case NODE_SELF:
+		attr_init(fs, st, PROC_INO(0, 1), S_IFLNK | 0777);
+		st->st_uid = 0;
+		st->st_gid = 0;
+		return 0;
+	default:
+		break;
+	}
+	p = pidobj_of(n);
+	err = pidobj_creds(p, &ruid, &suid, &rgid);
+	if (err)
+		return -ENOENT;
+	if (n->type == NODE_PID_DIR)
+		attr_init(fs, st, PROC_INO(p->pid, 0), S_IFDIR | 0555);
+	else
+		attr_init(fs, st, PROC_INO(p->pid, n->sub + 1),
+			  S_IFREG | (n->sub == PF_SIGNAL ? 0200 : 0444));
+	st->st_uid = ruid;
+	st->st_gid = rgid;
+	st->st_atime = st->st_mtime = st->st_ctime = p->start;
+	return 0;
+}
+
+static void proc_timeouts(struct ipcfs *fs, struct node *n, double *entry,
+			  double *attr)
+{
+	*entry = *attr = STABLE_TIMEOUT;
+	if (n->type == NODE_SELF)
+		*entry = *attr = 0; /* a different process each time */
+	else if ((n->type == NODE_PID_DIR || n->type == NODE_PID_FILE) &&
+		 pidobj_exited(fs, pidobj_of(n)))
+		*entry = *attr = 0; /* a zombie: notice the reap at once */
+}
+
+static int proc_readlink(struct ipcfs *fs, fuse_req_t req, struct node *n,
+			 char *buf, size_t size)
+{
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	struct creds c;
+
+	(void)fs;
+	(void)n;
+	/* The caller's thread id is known; its process is the tgid. */
+	if (creds_of_task(ctx->pid, &c))
+		return -ENOENT;
+	snprintf(buf, size, "%d", (int)c.tgid);
+	return 0;
+}
+
+static void proc_release_obj(struct ipcfs *fs, struct node *n)
+{
+	if (n->type == NODE_PID_DIR && n->obj)
+		pidobj_put(fs, n->obj);
+}
+
+/* ---- directories ---------------------------------------------------------- */
+
+static void free_dir_state(void *state)
+{
+	struct proc_dir_state *ds = state;
+
+	if (ds->d)
+		closedir(ds->d);
+	free(ds);
+}
+
+static int proc_opendir(struct ipcfs *fs, fuse_req_t req, struct dir_handle *dh)
+{
+	struct proc_dir_state *ds;
+
+	(void)fs;
+	(void)req;
+	if (dh->h.node->type != NODE_PROC_DIR)
+		return 0;
+	ds = calloc(1, sizeof(*ds));
+	if (!ds)
+		return -ENOMEM;
+	ds->d = opendir("/proc");
+	if (!ds->d) {
+		int err = -errno;
+
+		free(ds);
+		return err;
+	}
+	dh->state = ds;
+	dh->free_state = free_dir_state;
+	return 0;
+}
+
+static pid_t next_pid(DIR *d)
+{
+	struct dirent *de;
+	pid_t pid;
+
+	while ((de = readdir(d)))
+		if (route_pid(de->d_name, &pid) == 0)
+			return pid;
+	return 0;
+}
+
+/* Offsets: 1 ".", 2 "..", 3 "self", then pid + 3, in /proc's pid order. */
+static int readdir_procs(struct dir_handle *dh, struct dirbuf *b, off_t off)
+{
+	struct proc_dir_state *ds = dh->state;
+	pid_t pid;
+
+	if (off < 1 && !dirbuf_add(b, ".", INO_PROC, S_IFDIR, 1))
+		return 0;
+	if (off < 2 && !dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2))
+		return 0;
+	if (off < 3 && !dirbuf_add(b, "self", PROC_INO(0, 1), S_IFLNK, 3))
+		return 0;
+	if (off != ds->pos || off < 3) {
+		rewinddir(ds->d);
+		ds->pending = 0;
+	}
+	for (;;) {
+		char name[16];
+
+		pid = ds->pending ? ds->pending : next_pid(ds->d);
+		ds->pending = 0;
+		if (!pid)
+			break;
+		if (pid + 3 <= off)
+			continue;
+		snprintf(name, sizeof(name), "%d", (int)pid);
+		if (!dirbuf_add(b, name, PROC_INO(pid, 0), S_IFDIR, pid + 3)) {
+			ds->pending = pid;
+			break;
+		}
+		ds->pos = pid + 3;
+	}
+	return 0;
+}
+
+static int proc_readdir(struct ipcfs *fs, struct dir_handle *dh,
+			struct dirbuf *b, off_t off)
+{
+	struct node *n = dh->h.node;
+	struct pidobj *p;
+
+	if (n->type == NODE_PROC_DIR)
+		return readdir_procs(dh, b, off);
+	p = n->obj;
+	if (pidobj_exited(fs, p) && !pidobj_present(p))
+		return -ENOENT;
+	if (off < 1 && !dirbuf_add(b, ".", PROC_INO(p->pid, 0), S_IFDIR, 1))
+		return 0;
+	if (off < 2 && !dirbuf_add(b, "..", INO_PROC, S_IFDIR, 2))
+		return 0;
+	for (int f = 0; f < PF_NFILES; f++) {
+		if (off >= f + 3)
+			continue;
+		if (!dirbuf_add(b, pid_file_name(f), PROC_INO(p->pid, f + 1),
+				S_IFREG, f + 3))
+			break;
+	}
+	return 0;
+}
+
+/* ---- files ----------------------------------------------------------------- */
+
+static bool same_session(pid_t a, struct pidobj *p)
+{
+	struct proc_stat sa, sb;
+	char text[1024];
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)a);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	text[n] = '\0';
+	if (procstat_parse_stat(text, &sa))
+		return false;
+	if (pidobj_read(p, "stat", text, sizeof(text)) ||
+	    procstat_parse_stat(text, &sb))
+		return false;
+	return sa.session > 0 && sa.session == sb.session;
+}
+
+/*
+ * kill(2)'s rule for the opener.  The fast path compares the request's
+ * uid (the caller's fsuid, equal to its euid unless it called setfsuid)
+ * with the target's real and saved uid; otherwise the caller's full
+ * credentials and capabilities are read from /proc.
+ */
+static int signal_permission(fuse_req_t req, struct pid_handle *ph)
+{
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	uid_t ruid, suid;
+	gid_t rgid;
+	struct creds c;
+	int err;
+
+	err = pidobj_creds(ph->p, &ruid, &suid, &rgid);
+	if (err)
+		return err;
+	if (ctx->uid == 0 || ctx->uid == ruid || ctx->uid == suid)
+		return 0;
+	if (creds_of_task(ctx->pid, &c))
+		return -EPERM;
+	if (creds_may_kill(&c, ruid, suid))
+		return 0;
+	if (same_session(ctx->pid, ph->p)) {
+		ph->cont_only = true;
+		return 0;
+	}
+	return -EPERM;
+}
+
+/* Snapshot of state/caught/blocked/ignored/pending, taken at open. */
+static int snapshot(struct pid_handle *ph, int file)
+{
+	struct proc_status st;
+	char text[4096];
+	uint64_t mask;
+	int n;
+
+	if (pidobj_read(ph->p, "status", text, sizeof(text)) ||
+	    procstat_parse_status(text, &st))
+		return -ESRCH;
+	switch (file) {
+	case PF_STATE:
+		n = snprintf(ph->text, sizeof(ph->text), "%s\n", st.state);
+		ph->len = (size_t)n;
+		ph->ready = true;
+		return 0;
+	case PF_CAUGHT:
+		mask = st.sig_cgt;
+		break;
+	case PF_BLOCKED:
+		mask = st.sig_blk;
+		break;
+	case PF_IGNORED:
+		mask = st.sig_ign;
+		break;
+	default:
+		mask = st.sig_pnd | st.shd_pnd;
+		break;
+	}
+	n = sig_format_set(mask, ph->text, sizeof(ph->text));
+	if (n < 0)
+		return n;
+	ph->len = (size_t)n;
+	ph->ready = true;
+	return 0;
+}
+
+static int proc_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
+		     struct fuse_file_info *fi)
+{
+	int acc = fi->flags & O_ACCMODE;
+	struct pid_handle *ph;
+	int err = 0;
+
+	if (n->type != NODE_PID_FILE)
+		return -EISDIR;
+	if (n->sub == PF_SIGNAL ? acc != O_WRONLY : acc != O_RDONLY)
+		return -EACCES;
+	ph = calloc(1, sizeof(*ph));
+	if (!ph)
+		return -ENOMEM;
+	ph->h.node = n;
+	ph->h.flags = fi->flags;
+	ph->p = pidobj_of(n);
+	list_init(&ph->poll_link);
+	if (n->sub == PF_SIGNAL) {
+		err = pidobj_exited(fs, ph->p) ? -ESRCH
+					       : signal_permission(req, ph);
+		fi->nonseekable = 1;
+	} else if (n->sub == PF_WAIT) {
+		fi->nonseekable = 1;
+	} else {
+		err = snapshot(ph, n->sub);
+	}
+	if (err) {
+		free(ph);
+		return err;
+	}
+	/* Live content: never from the page cache; nothing to flush. */
+	fi->direct_io = 1;
+	fi->noflush = 1;
+	fi->fh = (uintptr_t)ph;
+	return 0;
+}
+
+static void proc_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
+		      size_t size, off_t off)
+{
+	struct pid_handle *ph = (struct pid_handle *)h;
+	struct parked *pk;
+
+	if (ph->ready) {
+		reply_text(req, ph->text, ph->len, size, off);
+		return;
+	}
+	/* Only `wait` is not ready at open. */
+	if (pidobj_exited(fs, ph->p)) {
+		fill_fate(ph);
+		reply_text(req, ph->text, ph->len, size, off);
+		return;
+	}
+	if (h->flags & O_NONBLOCK) {
+		fuse_reply_err(req, EAGAIN);
+		return;
+	}
+	pk = calloc(1, sizeof(*pk));
+	if (!pk) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	pk->h = h;
+	pk->size = size;
+	pk->off = off;
+	list_add_tail(&pk->link, &ph->p->waiters);
+	park(fs, pk, req);
+}
+
+static int send_line(struct pidobj *p, const struct sig_line *l, pid_t pid,
+		     uid_t uid)
+{
+	siginfo_t si;
+
+	if (!l->has_value)
+		return pidfd_signal(p->pidfd, l->sig, NULL);
+	/* sigqueue(3) semantics: SI_QUEUE, the value, the writer as sender */
+	memset(&si, 0, sizeof(si));
+	si.si_signo = l->sig;
+	si.si_code = SI_QUEUE;
+	si.si_pid = pid;
+	si.si_uid = uid;
+	si.si_value.sival_int = l->value;
+	return pidfd_signal(p->pidfd, l->sig, &si);
+}
+
+static void proc_write(struct ipcfs *fs, fuse_req_t req, struct handle *h,
+		       const char *buf, size_t size, off_t off)
+{
+	struct pid_handle *ph = (struct pid_handle *)h;
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	struct sig_line lines[SIG_LINES_MAX];
+	size_t count;
+	int err;
+
+	(void)off;
+	err = sig_parse_write(buf, size, lines, SIG_LINES_MAX, &count);
+	if (err)
+		goto out_err;
+	if (ph->cont_only) {
+		for (size_t i = 0; i < count; i++) {
+			if (lines[i].sig != SIGCONT) {
+				err = -EPERM;
+				goto out_err;
+			}
+		}
+	}
+	if (pidobj_exited(fs, ph->p)) {
+		err = -ESRCH;
+		goto out_err;
+	}
+	for (size_t i = 0; i < count; i++) {
+		err = send_line(ph->p, &lines[i], ctx->pid, ctx->uid);
+		if (err)
+			goto out_err;
+	}
+	fuse_reply_write(req, size);
+	return;
+
+out_err:
+	fuse_reply_err(req, -err);
+}
+
+static void proc_poll(struct ipcfs *fs, fuse_req_t req, struct handle *h,
+		      struct fuse_pollhandle *pollh)
+{
+	struct pid_handle *ph = (struct pid_handle *)h;
+	unsigned int revents = 0;
+
+	if (h->node->sub == PF_SIGNAL)
+		revents = POLLOUT | POLLWRNORM;
+	else if (h->node->sub != PF_WAIT || pidobj_exited(fs, ph->p))
+		revents = POLLIN | POLLRDNORM;
+	if (!revents && pollh) {
+		handle_set_poll(h, pollh);
+		if (list_unlinked(&ph->poll_link))
+			list_add_tail(&ph->poll_link, &ph->p->pollers);
+	} else if (pollh) {
+		fuse_pollhandle_destroy(pollh);
+	}
+	fuse_reply_poll(req, revents);
+}
+
+static void proc_release(struct ipcfs *fs, struct handle *h)
+{
+	struct pid_handle *ph = (struct pid_handle *)h;
+
+	(void)fs;
+	list_del(&ph->poll_link);
+	free(ph);
+}
+
+static int proc_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
+			struct stat *attr, int to_set, struct handle *h)
+{
+	(void)fs;
+	(void)req;
+	(void)h;
+	/*
+	 * `>` truncates before it writes; on the write-only signal file
+	 * truncation to 0 means nothing and is accepted.
+	 */
+	if (n->type == NODE_PID_FILE && n->sub == PF_SIGNAL &&
+	    (to_set & ~(FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME |
+			FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW |
+			FUSE_SET_ATTR_CTIME)) == FUSE_SET_ATTR_SIZE &&
+	    attr->st_size == 0)
+		return 0;
+	return -EPERM;
+}
+
+const struct family_ops proc_family_ops = {
+	.lookup = proc_lookup,
+	.getattr = proc_getattr,
+	.timeouts = proc_timeouts,
+	.readlink = proc_readlink,
+	.opendir = proc_opendir,
+	.readdir = proc_readdir,
+	.open = proc_open,
+	.read = proc_read,
+	.write = proc_write,
+	.poll = proc_poll,
+	.release = proc_release,
+	.setattr = proc_setattr,
+	.release_obj = proc_release_obj,
+};
+
+int proc_init(struct ipcfs *fs)
+{
+	struct proc_family *pf = calloc(1, sizeof(*pf));
+	struct timespec now, up;
+
+	if (!pf)
+		return -ENOMEM;
+	pf->ticks = sysconf(_SC_CLK_TCK);
+	if (pf->ticks <= 0)
+		pf->ticks = 100;
+	/* Process start times are given in ticks since boot. */
+	clock_gettime(CLOCK_REALTIME, &now);
+	clock_gettime(CLOCK_BOOTTIME, &up);
+	pf->boot_time = now.tv_sec - up.tv_sec;
+	fs->proc = pf;
+	return 0;
+}
+
+void proc_fini(struct ipcfs *fs)
+{
+	free(fs->proc);
+	fs->proc = NULL;
+}

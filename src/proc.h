@@ -1,0 +1,31 @@
+/*
+ * The process family: proc/, proc/self and proc/<pid>/{signal, wait,
+ * state, caught, blocked, ignored, pending}.  See proc.c.
+ */
+#ifndef IPCFS_PROC_H
+#define IPCFS_PROC_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Reported inode number of a process directory (slot 0) or its files. */
+#define PROC_INO(pid, slot) ((UINT64_C(1) << 40) + (uint64_t)(pid) * 8 + (slot))
+
+/*
+ * PIDFD_GET_INFO (Linux 6.15+).  Debian 12's headers predate it, so the
+ * first 64 bytes of the kernel's struct are declared here; the kernel
+ * accepts any size from 64 up and fills what it knows.
+ */
+struct ipcfs_pidfd_info {
+	uint64_t mask;
+	uint64_t cgroupid;
+	uint32_t pid, tgid, ppid;
+	uint32_t ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+	int32_t exit_code;
+};
+
+#define IPCFS_PIDFD_INFO_CREDS (1UL << 1)
+#define IPCFS_PIDFD_INFO_EXIT (1UL << 3)
+#define IPCFS_PIDFD_GET_INFO _IOWR(0xFF, 11, struct ipcfs_pidfd_info)
+
+#endif

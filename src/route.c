@@ -1,0 +1,185 @@
+/*
+ * Path routing: whole-component name matching for the tree, and the
+ * validation of every name and number a user can type into a path.
+ */
+#define _GNU_SOURCE
+#include "route.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const root_names[ROOT_NENTRIES] = {
+	[ROOT_SIGNALS] = "signals",
+	[ROOT_PROC] = "proc",
+	[ROOT_MQ] = "mq",
+	[ROOT_SHM] = "shm",
+};
+
+static const char *const pid_file_names[PF_NFILES] = {
+	[PF_SIGNAL] = "signal",	  [PF_WAIT] = "wait",
+	[PF_STATE] = "state",	  [PF_CAUGHT] = "caught",
+	[PF_BLOCKED] = "blocked", [PF_IGNORED] = "ignored",
+	[PF_PENDING] = "pending",
+};
+
+static const char *const queue_file_names[] = {
+	[QF_NEXT - QF_NEXT] = "next",
+	[QF_MAXMSG - QF_NEXT] = "maxmsg",
+	[QF_MSGSIZE - QF_NEXT] = "msgsize",
+	[QF_CURMSGS - QF_NEXT] = "curmsgs",
+};
+
+const char *root_entry_name(enum root_entry e)
+{
+	return root_names[e];
+}
+
+int route_root(const char *name)
+{
+	for (int i = 0; i < ROOT_NENTRIES; i++)
+		if (strcmp(name, root_names[i]) == 0)
+			return i;
+	return -ENOENT;
+}
+
+const char *pid_file_name(enum pid_file f)
+{
+	return pid_file_names[f];
+}
+
+int route_pid_file(const char *name)
+{
+	for (int i = 0; i < PF_NFILES; i++)
+		if (strcmp(name, pid_file_names[i]) == 0)
+			return i;
+	return -ENOENT;
+}
+
+/* Canonical decimal in [lo, hi]: digits only, no sign, no leading zero. */
+static int parse_decimal(const char *s, long lo, long hi, long *out)
+{
+	long v = 0;
+	size_t len = strlen(s);
+
+	if (len == 0 || len > 10 || (s[0] == '0' && len > 1))
+		return -ENOENT;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -ENOENT;
+		v = v * 10 + (s[i] - '0');
+	}
+	if (v < lo || v > hi)
+		return -ENOENT;
+	*out = v;
+	return 0;
+}
+
+int route_pid(const char *name, pid_t *pid)
+{
+	long v;
+
+	if (parse_decimal(name, 1, ROUTE_PID_MAX, &v))
+		return -ENOENT;
+	*pid = (pid_t)v;
+	return 0;
+}
+
+int route_queue_file(const char *name)
+{
+	long prio;
+
+	if (name[0] >= '0' && name[0] <= '9') {
+		if (parse_decimal(name, 0, ROUTE_PRIO_MAX - 1, &prio))
+			return -ENOENT;
+		return (int)prio;
+	}
+	for (int f = QF_NEXT; f < QF_END; f++)
+		if (strcmp(name, queue_file_names[f - QF_NEXT]) == 0)
+			return f;
+	return -ENOENT;
+}
+
+const char *queue_file_name(int file, char *buf, size_t size)
+{
+	if (file >= QF_NEXT && file < QF_END)
+		return queue_file_names[file - QF_NEXT];
+	snprintf(buf, size, "%d", file);
+	return buf;
+}
+
+int route_ipc_name(const char *name)
+{
+	size_t len = strnlen(name, ROUTE_NAME_MAX + 1);
+
+	if (len == 0)
+		return -EINVAL;
+	if (len > ROUTE_NAME_MAX)
+		return -ENAMETOOLONG;
+	if (strchr(name, '/') || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0)
+		return -EINVAL;
+	return 0;
+}
+
+bool route_is_semaphore(const char *name)
+{
+	return strncmp(name, "sem.", 4) == 0;
+}
+
+/* Parses the value of maxmsg= or msgsize=: a canonical positive decimal. */
+static int parse_attr_value(const char *s, size_t len, long *out)
+{
+	char num[16];
+	long v;
+
+	if (len == 0 || len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, len);
+	num[len] = '\0';
+	if (parse_decimal(num, 1, 0x7fffffffL, &v))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int route_mkdir_queue(const char *spec, char *name, long *maxmsg,
+		      long *msgsize)
+{
+	const char *comma = strchr(spec, ',');
+	size_t nlen = comma ? (size_t)(comma - spec) : strlen(spec);
+	int err;
+
+	*maxmsg = 0;
+	*msgsize = 0;
+	if (nlen > ROUTE_NAME_MAX)
+		return -ENAMETOOLONG;
+	memcpy(name, spec, nlen);
+	name[nlen] = '\0';
+	err = route_ipc_name(name);
+	if (err)
+		return err;
+	while (comma) {
+		const char *key = comma + 1;
+		const char *eq = strchr(key, '=');
+		const char *end;
+		long *slot;
+
+		comma = strchr(key, ',');
+		end = comma ? comma : key + strlen(key);
+		if (!eq || eq > end)
+			return -EINVAL;
+		if ((size_t)(eq - key) == 6 && strncmp(key, "maxmsg", 6) == 0)
+			slot = maxmsg;
+		else if ((size_t)(eq - key) == 7 &&
+			 strncmp(key, "msgsize", 7) == 0)
+			slot = msgsize;
+		else
+			return -EINVAL;
+		if (*slot)
+			return -EINVAL;
+		if (parse_attr_value(eq + 1, (size_t)(end - eq - 1), slot))
+			return -EINVAL;
+	}
+	return 0;
+}

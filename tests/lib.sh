@@ -1,0 +1,118 @@
+# TAP helpers and a real ipcfs mount for the shell tests.  Source it, call
+# mount_ipcfs [OPTIONS...], then assert with ok/is/like/errno_is, and end
+# with done_testing.  The mount lives in a fresh mkdtemp directory and is
+# always unmounted, also when the test fails or is killed.  Without
+# /dev/fuse or fusermount3 the test is skipped with exit 77.
+# shellcheck shell=bash
+
+set -u
+TESTS_SRC=${TESTS_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
+IPCFS=${IPCFS:-$TESTS_SRC/../build/ipcfs}
+HELPERS=${HELPERS:-$TESTS_SRC/../build/tests}
+_tap_n=0
+_tap_failed=0
+M=
+SERVER=
+_cleanup_hooks=()
+
+pass() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $1"; }
+fail() {
+	_tap_n=$((_tap_n + 1)); _tap_failed=$((_tap_failed + 1))
+	echo "not ok $_tap_n - $1"
+	[ $# -gt 1 ] && printf '#   %s\n' "${@:2}"
+	return 0
+}
+# ok DESCRIPTION COMMAND...: passes when COMMAND succeeds.
+ok() { local d=$1; shift; if "$@"; then pass "$d"; else fail "$d" "command failed: $*"; fi; }
+# is GOT WANT DESCRIPTION
+is() {
+	if [ "$1" = "$2" ]; then pass "$3"; else fail "$3" "got:  '$1'" "want: '$2'"; fi
+}
+# like GOT REGEX DESCRIPTION
+like() {
+	if [[ $1 =~ $2 ]]; then pass "$3"; else fail "$3" "got:  '$1'" "want: /$2/"; fi
+}
+# errno_is WANT DESCRIPTION fsop-ARGS...: runs the fsop probe, expects
+# its "STEP: ENAME" line to end in WANT (or "ok N" when WANT is ok).
+errno_is() {
+	local want=$1 d=$2 got; shift 2
+	got=$("$HELPERS/fsop" "$@" 2>&1 | tail -n 1)
+	if [ "$want" = ok ]; then
+		like "$got" '^ok ' "$d"
+	else
+		like "$got" ": $want\$" "$d"
+	fi
+}
+skip_all() { echo "1..0 # SKIP $1"; exit 77; }
+bail() { echo "Bail out! $1"; exit 1; }
+done_testing() {
+	echo "1..$_tap_n"
+	[ "$_tap_failed" -eq 0 ]
+}
+diag() { printf '# %s\n' "$@"; }
+
+# Runs at exit: test hooks first (they may need the mount), then unmount.
+on_exit() { _cleanup_hooks+=("$1"); }
+_cleanup() {
+	local h
+	for h in "${_cleanup_hooks[@]}"; do eval "$h" || true; done
+	# Children of the test (sleepers, blocked readers) must not outlive it.
+	local kids
+	kids=$(jobs -p)
+	[ -n "$kids" ] && kill -9 $kids 2>/dev/null
+	umount_ipcfs
+}
+
+mounted() { grep -q " $1 fuse" /proc/self/mountinfo; }
+
+# mount_ipcfs [OPTIONS...]: mounts in the foreground mode in a new temp dir,
+# sets M and SERVER, waits (up to 10 s) until the tree answers.
+mount_ipcfs() {
+	[ -c /dev/fuse ] || skip_all "no /dev/fuse"
+	command -v fusermount3 >/dev/null || skip_all "no fusermount3"
+	[ -x "$IPCFS" ] || bail "no server at $IPCFS"
+	M=$(mktemp -d "${TMPDIR:-/tmp}/ipcfs-test.XXXXXX")
+	chmod 755 "$M"
+	trap _cleanup EXIT
+	trap 'exit 1' INT TERM
+	"$IPCFS" -f "$@" "$M" 2>"$M.log" &
+	SERVER=$!
+	local i
+	for i in $(seq 200); do
+		if mounted "$M" && [ -e "$M/signals" ]; then return 0; fi
+		kill -0 "$SERVER" 2>/dev/null || break
+		sleep 0.05
+	done
+	cat "$M.log" >&2
+	bail "mount did not come up"
+}
+
+umount_ipcfs() {
+	[ -n "$M" ] || return 0
+	if mounted "$M"; then
+		fusermount3 -u "$M" 2>/dev/null || fusermount3 -uz "$M" 2>/dev/null || umount -l "$M" 2>/dev/null
+	fi
+	if [ -n "$SERVER" ]; then
+		local i
+		for i in $(seq 100); do kill -0 "$SERVER" 2>/dev/null || break; sleep 0.05; done
+		kill -9 "$SERVER" 2>/dev/null
+		wait "$SERVER" 2>/dev/null
+	fi
+	if [ -s "$M.log" ]; then diag "server log:"; sed 's/^/#   /' "$M.log"; fi
+	rm -f "$M.log"
+	rmdir "$M" 2>/dev/null
+	M=
+	SERVER=
+}
+
+server_alive() { kill -0 "$SERVER" 2>/dev/null && [ -e "$M/signals" ]; }
+
+# wait_for CMD...: retries CMD for up to 5 s.
+wait_for() {
+	local i
+	for i in $(seq 100); do "$@" && return 0; sleep 0.05; done
+	return 1
+}
+
+# Monotonic milliseconds.
+now_ms() { local t; read -r t _ </proc/uptime; echo $(( ${t/./} * 10 )); }

@@ -1,0 +1,86 @@
+#!/bin/bash
+# The command line as SPEC "Command line" has it: help, version, clear
+# errors with exit 1, daemonising only once the mount is ready, and a clean
+# unmount with exit 0 on SIGTERM, SIGINT and SIGHUP.
+. "${TESTS_SRC:-$(dirname "$0")/..}/lib.sh"
+
+[ -c /dev/fuse ] || skip_all "no /dev/fuse"
+
+out=$("$IPCFS" --help); rc=$?
+is "$rc" 0 "--help exits 0"
+like "$out" 'usage: .*\[-f\] \[-d\] \[-o OPTIONS\]' "--help shows the synopsis"
+like "$out" 'mq_maxmsg=N' "--help lists mq_maxmsg"
+like "$out" 'allow_other' "--help lists allow_other"
+
+out=$("$IPCFS" --version); rc=$?
+is "$rc" 0 "--version exits 0"
+like "$out" '^ipcfs [0-9]+\.[0-9]+\.[0-9]+' "--version prints the version"
+
+d=$(mktemp -d)
+on_exit "rmdir $d 2>/dev/null"
+err=$("$IPCFS" -o nosuchoption "$d" 2>&1); rc=$?
+is "$rc" 1 "unknown -o option exits 1"
+like "$err" 'unknown option|bad mount options' "and says so"
+err=$("$IPCFS" --bogus "$d" 2>&1); rc=$?
+is "$rc" 1 "unknown flag exits 1"
+like "$err" "unknown option '--bogus'" "and names it"
+err=$("$IPCFS" -o mq_maxmsg=abc "$d" 2>&1); rc=$?
+is "$rc" 1 "bad mq_maxmsg exits 1"
+like "$err" 'mq_maxmsg' "and names it"
+err=$("$IPCFS" 2>&1); rc=$?
+is "$rc" 1 "no mountpoint exits 1"
+like "$err" 'no mountpoint' "and says so"
+err=$("$IPCFS" /nonexistent/ipcfs-mnt 2>&1); rc=$?
+is "$rc" 1 "missing mountpoint exits 1"
+like "$err" 'nonexistent' "and names it"
+ok "a failed start leaves no mount" bash -c "! grep -q ' $d fuse' /proc/self/mountinfo"
+
+# Without -f: the tree is usable as soon as the command returns.
+"$IPCFS" "$d"; rc=$?
+is "$rc" 0 "daemonising start exits 0"
+ok "mounted when the command returns" test -r "$d/signals"
+ok "root lists signals proc mq shm" \
+	test "$(ls "$d" | tr '\n' ' ')" = "mq proc shm signals "
+pid=$(pgrep -f "^$IPCFS $d\$")
+ok "the daemon runs" test -n "$pid"
+kill -TERM "$pid"
+ok "SIGTERM unmounts" wait_for bash -c "! grep -q ' $d fuse' /proc/self/mountinfo"
+ok "and the daemon exits" wait_for bash -c "! kill -0 $pid 2>/dev/null"
+
+# In the foreground: exit status 0 on each of the three signals.
+for sig in TERM INT HUP; do
+	"$IPCFS" -f "$d" &
+	pid=$!
+	wait_for test -r "$d/signals"
+	kill -s "$sig" "$pid"
+	wait "$pid"; rc=$?
+	is "$rc" 0 "SIG$sig: exit status 0"
+	ok "SIG$sig: unmounted" bash -c "! grep -q ' $d fuse' /proc/self/mountinfo"
+done
+
+# A caller blocked in the tree is answered, not stranded, on shutdown.
+"$IPCFS" -f "$d" &
+pid=$!
+wait_for test -r "$d/signals"
+sleep 1000 &
+sleeper=$!
+cat "$d/proc/$sleeper/wait" >/dev/null 2>&1 &
+reader=$!
+sleep 0.3
+kill -TERM "$pid"
+wait "$pid"; rc=$?
+is "$rc" 0 "shutdown with a parked reader exits 0"
+ok "the parked reader returns" wait_for bash -c "! kill -0 $reader 2>/dev/null"
+kill "$sleeper"
+wait "$reader"; rc=$?
+ok "the parked reader got an error, not data" test "$rc" -ne 0
+
+# Unmounted from outside: the server notices and exits 0.
+"$IPCFS" -f "$d" &
+pid=$!
+wait_for test -r "$d/signals"
+fusermount3 -u "$d"
+wait "$pid"; rc=$?
+is "$rc" 0 "fusermount3 -u: the server exits 0"
+
+done_testing

@@ -1,0 +1,81 @@
+/* Unit tests of the /proc text parsers and of caller credentials. */
+#define _GNU_SOURCE
+#include "../tap.h"
+#include "../../src/creds.h"
+#include "../../src/procstat.h"
+
+#include <errno.h>
+
+static const char status_text[] =
+	"Name:\tcat\nUmask:\t0022\nState:\tD (disk sleep)\nTgid:\t42\n"
+	"Ngid:\t0\nPid:\t43\nPPid:\t1\nUid:\t1000\t1001\t1002\t1003\n"
+	"Gid:\t100\t101\t102\t103\nGroups:\t4 24 27 \n"
+	"SigQ:\t0/1000\nSigPnd:\t0000000000000000\n"
+	"ShdPnd:\t0000000000000100\nSigBlk:\t0000000000010000\n"
+	"SigIgn:\t0000000000001000\nSigCgt:\t0000000180000002\n"
+	"CapInh:\t0\nCapPrm:\t0\nCapEff:\t0000000000000020\n";
+
+static void status(void)
+{
+	struct proc_status st;
+
+	is_int(procstat_parse_status(status_text, &st), 0, "status parses");
+	is_str(st.state, "disk-sleep", "state is one word");
+	is_int((long long)st.shd_pnd, 0x100, "shared pending");
+	is_int((long long)st.sig_cgt, 0x180000002LL, "caught");
+	is_int(st.ruid, 1000, "real uid");
+	is_int(st.suid, 1002, "saved uid");
+	is_int(st.rgid, 100, "real gid");
+	is_int(procstat_parse_status("State:\tS (sleeping)\n", &st), -EINVAL,
+	       "truncated status rejected");
+	is_int(procstat_parse_status("", &st), -EINVAL, "empty rejected");
+}
+
+static void stat_line(void)
+{
+	struct proc_stat ps;
+	/* A command name with spaces and parentheses. */
+	const char *t =
+		"123 (a) b (c)) Z 1 123 77 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 "
+		"1 0 5555 0 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 "
+		"17 1 0 0 0 0 0 0 0 0 0 0 0 0 768\n";
+
+	is_int(procstat_parse_stat(t, &ps), 0, "stat parses");
+	is_int(ps.state, 'Z', "state after a tricky comm");
+	is_int(ps.session, 77, "session");
+	is_int((long long)ps.starttime, 5555, "start time");
+	is_int(ps.exit_code, 768, "exit code");
+	is_int(procstat_parse_stat("123 (x) S 1 2", &ps), -EINVAL,
+	       "short stat rejected");
+	is_int(procstat_parse_stat("no paren", &ps), -EINVAL,
+	       "garbage rejected");
+}
+
+static void caller_creds(void)
+{
+	struct creds c;
+	struct creds user = { .ruid = 1000, .euid = 1000 };
+	struct creds setuid = { .ruid = 1000, .euid = 0 };
+	struct creds capkill = { .ruid = 5, .euid = 5, .cap_eff = 1 << 5 };
+
+	is_int(creds_parse_status(status_text, &c), 0, "creds parse");
+	is_int(c.tgid, 42, "tgid");
+	is_int(c.euid, 1001, "euid");
+	is_int(c.fsgid, 103, "fsgid");
+	is_int(c.ngroups, 3, "three groups");
+	is_int(c.groups[2], 27, "third group");
+	ok(creds_may_kill(&user, 1000, 1000), "same user may kill");
+	ok(creds_may_kill(&user, 0, 1000), "target's saved uid counts");
+	ok(!creds_may_kill(&user, 0, 0), "user may not kill root");
+	ok(creds_may_kill(&setuid, 0, 0), "euid 0 matches root's uid");
+	ok(creds_may_kill(&capkill, 0, 0), "CAP_KILL may kill anyone");
+	ok(!creds_may_kill(&user, 1001, 1002), "another user");
+}
+
+int main(void)
+{
+	status();
+	stat_line();
+	caller_creds();
+	return done_testing();
+}

@@ -1,0 +1,127 @@
+/* Unit tests of path routing and name validation. */
+#define _GNU_SOURCE
+#include "../tap.h"
+#include "../../src/route.h"
+
+#include <errno.h>
+
+static long pid_of(const char *s)
+{
+	pid_t pid = 0;
+
+	return route_pid(s, &pid) ? -1 : pid;
+}
+
+static void pids_only_canonical_positive(void)
+{
+	is_int(pid_of("1"), 1, "1");
+	is_int(pid_of("1234"), 1234, "1234");
+	is_int(pid_of("4194304"), 4194304, "PID_MAX_LIMIT");
+	is_int(pid_of("0"), -1, "0 never resolves (kill(0) is the group)");
+	is_int(pid_of("-1"), -1, "-1 never resolves (kill(-1) is everyone)");
+	is_int(pid_of("01"), -1, "01 is not canonical");
+	is_int(pid_of("1x"), -1, "1x");
+	is_int(pid_of("+5"), -1, "+5");
+	is_int(pid_of(" 5"), -1, "leading blank");
+	is_int(pid_of("99999999"), -1, "beyond PID_MAX_LIMIT");
+	is_int(pid_of("4194305"), -1, "just beyond PID_MAX_LIMIT");
+	is_int(pid_of("99999999999"), -1, "overflowing");
+	is_int(pid_of(""), -1, "empty");
+	is_int(pid_of("self"), -1, "self is not a pid");
+}
+
+static void whole_components(void)
+{
+	is_int(route_pid_file("signal"), PF_SIGNAL, "signal");
+	is_int(route_pid_file("wait"), PF_WAIT, "wait");
+	is_int(route_pid_file("pending"), PF_PENDING, "pending");
+	is_int(route_pid_file("signals"), -ENOENT, "no prefix match");
+	is_int(route_pid_file("sig"), -ENOENT, "no partial match");
+	is_int(route_root("proc"), ROOT_PROC, "proc");
+	is_int(route_root("procx"), -ENOENT, "procx");
+	is_int(route_root("pro"), -ENOENT, "pro");
+}
+
+static void queue_files(void)
+{
+	char buf[16];
+
+	is_int(route_queue_file("0"), 0, "priority 0");
+	is_int(route_queue_file("31"), 31, "priority 31");
+	is_int(route_queue_file("32767"), 32767, "priority 32767");
+	is_int(route_queue_file("32768"), -ENOENT, "priority 32768");
+	is_int(route_queue_file("05"), -ENOENT, "05");
+	is_int(route_queue_file("-1"), -ENOENT, "-1");
+	is_int(route_queue_file("next"), QF_NEXT, "next");
+	is_int(route_queue_file("maxmsg"), QF_MAXMSG, "maxmsg");
+	is_int(route_queue_file("msgsize"), QF_MSGSIZE, "msgsize");
+	is_int(route_queue_file("curmsgs"), QF_CURMSGS, "curmsgs");
+	is_int(route_queue_file("nextx"), -ENOENT, "nextx");
+	is_str(queue_file_name(7, buf, sizeof(buf)), "7", "name of 7");
+	is_str(queue_file_name(QF_NEXT, buf, sizeof(buf)), "next",
+	       "name of next");
+}
+
+static void ipc_names(void)
+{
+	char longname[300];
+
+	memset(longname, 'a', sizeof(longname));
+	longname[255] = '\0';
+	is_int(route_ipc_name("queue"), 0, "plain name");
+	is_int(route_ipc_name(longname), 0, "255 bytes");
+	longname[255] = 'a';
+	longname[256] = '\0';
+	is_int(route_ipc_name(longname), -ENAMETOOLONG, "256 bytes");
+	is_int(route_ipc_name(""), -EINVAL, "empty");
+	is_int(route_ipc_name("."), -EINVAL, ".");
+	is_int(route_ipc_name(".."), -EINVAL, "..");
+	is_int(route_ipc_name("a/b"), -EINVAL, "slash");
+	ok(route_is_semaphore("sem.x"), "sem.x is a semaphore");
+	ok(!route_is_semaphore("semx"), "semx is not");
+}
+
+static void mkdir_syntax(void)
+{
+	char name[ROUTE_NAME_MAX + 1];
+	long mx, ms;
+
+	is_int(route_mkdir_queue("q", name, &mx, &ms), 0, "plain");
+	ok(strcmp(name, "q") == 0 && mx == 0 && ms == 0, "no attributes");
+	is_int(route_mkdir_queue("q,maxmsg=10,msgsize=2048", name, &mx, &ms),
+	       0, "both attributes");
+	ok(strcmp(name, "q") == 0 && mx == 10 && ms == 2048, "values");
+	is_int(route_mkdir_queue("q,msgsize=64", name, &mx, &ms), 0,
+	       "one attribute");
+	ok(mx == 0 && ms == 64, "only msgsize");
+	is_int(route_mkdir_queue("q,maxmsg=0", name, &mx, &ms), -EINVAL,
+	       "zero");
+	is_int(route_mkdir_queue("q,maxmsg=010", name, &mx, &ms), -EINVAL,
+	       "leading zero");
+	is_int(route_mkdir_queue("q,maxmsg=1,maxmsg=2", name, &mx, &ms),
+	       -EINVAL, "repeated key");
+	is_int(route_mkdir_queue("q,size=1", name, &mx, &ms), -EINVAL,
+	       "unknown key");
+	is_int(route_mkdir_queue("q,maxmsg", name, &mx, &ms), -EINVAL,
+	       "no value");
+	is_int(route_mkdir_queue("q,maxmsg=", name, &mx, &ms), -EINVAL,
+	       "empty value");
+	is_int(route_mkdir_queue("q,", name, &mx, &ms), -EINVAL,
+	       "trailing comma");
+	is_int(route_mkdir_queue(",maxmsg=1", name, &mx, &ms), -EINVAL,
+	       "empty name");
+	is_int(route_mkdir_queue("..,maxmsg=1", name, &mx, &ms), -EINVAL,
+	       "dot-dot name");
+	is_int(route_mkdir_queue("q,maxmsg=99999999999", name, &mx, &ms),
+	       -EINVAL, "overflowing value");
+}
+
+int main(void)
+{
+	pids_only_canonical_positive();
+	whole_components();
+	queue_files();
+	ipc_names();
+	mkdir_syntax();
+	return done_testing();
+}
