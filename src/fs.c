@@ -700,7 +700,39 @@ void fs_shutdown(struct ipcfs *fs)
 						  link));
 }
 
+/* No object in the tree is a link or a device: refuse as /proc does. */
+static void ipc_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
+			const char *name)
+{
+	(void)link;
+	(void)parent;
+	(void)name;
+	fuse_reply_err(req, EPERM);
+}
+
+static void ipc_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
+		     const char *newname)
+{
+	(void)ino;
+	(void)newparent;
+	(void)newname;
+	fuse_reply_err(req, EPERM);
+}
+
+static void ipc_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
+		      mode_t mode, dev_t rdev)
+{
+	(void)parent;
+	(void)name;
+	(void)mode;
+	(void)rdev;
+	fuse_reply_err(req, EPERM);
+}
+
 const struct fuse_lowlevel_ops ipcfs_ops = {
+	.symlink = ipc_symlink,
+	.link = ipc_link,
+	.mknod = ipc_mknod,
 	.init = ipc_init,
 	.lookup = ipc_lookup,
 	.forget = ipc_forget,

@@ -63,7 +63,11 @@ _cleanup() {
 	umount_ipcfs
 }
 
-mounted() { grep -q " $1 fuse" /proc/self/mountinfo; }
+# mounted DIR: a FUSE file system is mounted on DIR (field 5 of mountinfo).
+mounted() {
+	awk -v d="$1" '$5 == d { sub(/.* - /, ""); print $1 }' /proc/self/mountinfo |
+		grep -q '^fuse'
+}
 
 # mount_ipcfs [OPTIONS...]: mounts in the foreground mode in a new temp dir,
 # sets M and SERVER, waits (up to 10 s) until the tree answers.
@@ -116,3 +120,22 @@ wait_for() {
 
 # Monotonic milliseconds.
 now_ms() { local t; read -r t _ </proc/uptime; echo $(( ${t/./} * 10 )); }
+
+# start_logged FILE CMD...: runs CMD in the background with its stdout and
+# stderr in FILE; sets LOGGED_PID.  The helpers print "ready PID" first.
+start_logged() {
+	local f=$1; shift
+	"$@" >"$f" 2>&1 &
+	LOGGED_PID=$!
+}
+# line_of FILE N: waits (up to 5 s) for line N of FILE and prints it.
+line_of() {
+	local i
+	for i in $(seq 100); do
+		if [ "$(wc -l <"$1")" -ge "$2" ]; then sed -n "$2p" "$1"; return 0; fi
+		sleep 0.05
+	done
+	return 1
+}
+# helper_pid FILE: the PID of a helper's "ready PID" first line.
+helper_pid() { local l; l=$(line_of "$1" 1) && echo "${l##* }"; }

@@ -2,6 +2,7 @@
  * sigval COUNT SIGNUM...: blocks the given signal numbers, prints
  * "ready PID", then takes COUNT signals with sigwaitinfo() and prints
  * "sig=N code=C value=V" for each: what a sigqueue receiver sees.
+ * With COUNT 0 it keeps them blocked and pending and waits forever.
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -25,6 +26,11 @@ int main(int argc, char *argv[])
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	printf("ready %d\n", (int)getpid());
 	fflush(stdout);
+	if (count == 0) {
+		/* hold the signals blocked, so they stay pending */
+		for (;;)
+			pause();
+	}
 	for (int i = 0; i < count; i++) {
 		siginfo_t si;
 

@@ -5,6 +5,7 @@
 . "${TESTS_SRC:-$(dirname "$0")/..}/lib.sh"
 
 [ -c /dev/fuse ] || skip_all "no /dev/fuse"
+not_mounted() { ! mounted "$1"; }
 
 out=$("$IPCFS" --help); rc=$?
 is "$rc" 0 "--help exits 0"
@@ -33,18 +34,19 @@ like "$err" 'no mountpoint' "and says so"
 err=$("$IPCFS" /nonexistent/ipcfs-mnt 2>&1); rc=$?
 is "$rc" 1 "missing mountpoint exits 1"
 like "$err" 'nonexistent' "and names it"
-ok "a failed start leaves no mount" bash -c "! grep -q ' $d fuse' /proc/self/mountinfo"
+ok "a failed start leaves no mount" not_mounted "$d"
 
 # Without -f: the tree is usable as soon as the command returns.
 "$IPCFS" "$d"; rc=$?
 is "$rc" 0 "daemonising start exits 0"
-ok "mounted when the command returns" test -r "$d/signals"
+ok "mounted when the command returns" mounted "$d"
+ok "and answering" test -r "$d/signals"
 ok "root lists signals proc mq shm" \
 	test "$(ls "$d" | tr '\n' ' ')" = "mq proc shm signals "
 pid=$(pgrep -f "^$IPCFS $d\$")
 ok "the daemon runs" test -n "$pid"
 kill -TERM "$pid"
-ok "SIGTERM unmounts" wait_for bash -c "! grep -q ' $d fuse' /proc/self/mountinfo"
+ok "SIGTERM unmounts" wait_for not_mounted "$d"
 ok "and the daemon exits" wait_for bash -c "! kill -0 $pid 2>/dev/null"
 
 # In the foreground: exit status 0 on each of the three signals.
@@ -55,7 +57,7 @@ for sig in TERM INT HUP; do
 	kill -s "$sig" "$pid"
 	wait "$pid"; rc=$?
 	is "$rc" 0 "SIG$sig: exit status 0"
-	ok "SIG$sig: unmounted" bash -c "! grep -q ' $d fuse' /proc/self/mountinfo"
+	ok "SIG$sig: unmounted" not_mounted "$d"
 done
 
 # A caller blocked in the tree is answered, not stranded, on shutdown.
