@@ -45,7 +45,10 @@ errno_is() {
 }
 skip_all() { echo "1..0 # SKIP $1"; exit 77; }
 bail() { echo "Bail out! $1"; exit 1; }
+# Ends the test: unmounts (checking the server's exit and its log for
+# sanitizer reports), then prints the plan.
 done_testing() {
+	_cleanup
 	echo "1..$_tap_n"
 	[ "$_tap_failed" -eq 0 ]
 }
@@ -56,10 +59,13 @@ on_exit() { _cleanup_hooks+=("$1"); }
 _cleanup() {
 	local h
 	for h in "${_cleanup_hooks[@]}"; do eval "$h" || true; done
+	_cleanup_hooks=()
 	# Children of the test (sleepers, blocked readers) must not outlive it.
-	local kids
+	local kids k
 	kids=$(jobs -p)
-	[ -n "$kids" ] && kill -9 $kids 2>/dev/null
+	for k in $kids; do
+		[ "$k" = "$SERVER" ] || kill -9 "$k" 2>/dev/null
+	done
 	umount_ipcfs
 }
 
@@ -79,10 +85,11 @@ mount_ipcfs() {
 	chmod 755 "$M"
 	trap _cleanup EXIT
 	trap 'exit 1' INT TERM
-	"$IPCFS" -f "$@" "$M" 2>"$M.log" &
+	# IPCFS_WRAPPER runs the server under valgrind in the checked runs.
+	${IPCFS_WRAPPER:-} "$IPCFS" -f "$@" "$M" 2>"$M.log" &
 	SERVER=$!
 	local i
-	for i in $(seq 200); do
+	for i in $(seq 600); do
 		if mounted "$M" && [ -e "$M/signals" ]; then return 0; fi
 		kill -0 "$SERVER" 2>/dev/null || break
 		sleep 0.05
@@ -97,10 +104,20 @@ umount_ipcfs() {
 		fusermount3 -u "$M" 2>/dev/null || fusermount3 -uz "$M" 2>/dev/null || umount -l "$M" 2>/dev/null
 	fi
 	if [ -n "$SERVER" ]; then
-		local i
-		for i in $(seq 100); do kill -0 "$SERVER" 2>/dev/null || break; sleep 0.05; done
-		kill -9 "$SERVER" 2>/dev/null
-		wait "$SERVER" 2>/dev/null
+		local i st killed=
+		for i in $(seq 400); do kill -0 "$SERVER" 2>/dev/null || break; sleep 0.05; done
+		kill -0 "$SERVER" 2>/dev/null && { kill -9 "$SERVER"; killed=1; }
+		wait "$SERVER" 2>/dev/null; st=$?
+		if [ -z "${SERVER_CRASH_EXPECTED:-}" ]; then
+			if [ -n "$killed" ]; then
+				fail "the server exits by itself after the unmount"
+			else
+				is "$st" 0 "the server exits 0 after the unmount"
+			fi
+		fi
+	fi
+	if grep -qE 'Sanitizer|runtime error:|ERROR SUMMARY: [1-9]|definitely lost: [1-9]' "$M.log" 2>/dev/null; then
+		fail "the server log is free of sanitizer and valgrind reports"
 	fi
 	if [ -s "$M.log" ]; then diag "server log:"; sed 's/^/#   /' "$M.log"; fi
 	rm -f "$M.log"

@@ -1,0 +1,74 @@
+#!/bin/bash
+# The signal path against its floors, side by side in one run:
+#   ipcfs  echo USR1 > proc/PID/signal     (bash, and open+write+close in C)
+#   null   the same write to nullfs, a FUSE file system that does nothing
+#   kill   /bin/kill (fork+exec) and kill(2)
+# then 1,000 parked `wait` readers: the server's RSS and thread count.
+# Client and servers are pinned to one CPU, as in SPEC's measured notes.
+# Prints numbers and ratios; asserts nothing about time.
+. "$TESTS_SRC/lib.sh"
+B=$BENCH_BUILD
+CPU=${BENCH_CPU:-0}
+N=${BENCH_N:-20000}
+
+mount_ipcfs
+taskset -pc "$CPU" "$SERVER" >/dev/null
+NULLDIR=$(mktemp -d)
+taskset -c "$CPU" "$NULLFS" -f "$NULLDIR" &
+NULLPID=$!
+on_exit "fusermount3 -u $NULLDIR; wait $NULLPID; rmdir $NULLDIR"
+wait_for test -e "$NULLDIR/null" || bail "nullfs did not mount"
+
+# The target blocks USR1: every signal is really sent and stays pending.
+start_logged "$M.target" "$HELPERS/sigval" 0 "$(kill -l USR1)"
+target=$(helper_pid "$M.target")
+on_exit "kill $target"
+
+pin() { taskset -c "$CPU" "$@"; }
+bash_loop() {
+	pin bash -c 'n=$2; t0=$(date +%s%N); for ((i = 0; i < n; i++)); do
+		echo USR1 >"$1"; done; t1=$(date +%s%N)
+		awk -v d=$((t1 - t0)) -v n="$n" "BEGIN { printf \"%.2f\n\", d / n / 1000 }"' \
+		_ "$1" "$2"
+}
+
+c_ipcfs=$(pin "$B/sigbench" write "$M/proc/$target/signal" "$N")
+c_null=$(pin "$B/sigbench" write "$NULLDIR/null" "$N")
+b_ipcfs=$(bash_loop "$M/proc/$target/signal" $((N / 4)))
+b_null=$(bash_loop "$NULLDIR/null" $((N / 4)))
+k_sys=$(pin "$B/sigbench" kill "$target" "$(kill -l USR1)" $((N * 10)))
+k_bin=$(pin "$B/sigbench" exec "$target" 300)
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "# signal path, microseconds per signal (median of 5 rounds, CPU $CPU)"
+printf '%-44s %8s %s\n' "what" "us/op" "ratio"
+printf '%-44s %8s %s\n' "C open+write+close, ipcfs proc/PID/signal" "$c_ipcfs" "1.00"
+printf '%-44s %8s %sx ipcfs\n' "C open+write+close, nullfs (the floor)" "$c_null" "$(ratio "$c_null" "$c_ipcfs")"
+printf '%-44s %8s %s\n' "bash echo USR1 >, ipcfs" "$b_ipcfs" ""
+printf '%-44s %8s %sx ipcfs\n' "bash echo USR1 >, nullfs" "$b_null" "$(ratio "$b_null" "$b_ipcfs")"
+printf '%-44s %8s %sx ipcfs\n' "/bin/kill (fork+exec)" "$k_bin" "$(ratio "$k_bin" "$c_ipcfs")"
+printf '%-44s %8s %sx ipcfs\n' "kill(2)" "$k_sys" "$(ratio "$k_sys" "$c_ipcfs")"
+echo "ipcfs/nullfs (C):    $(ratio "$c_ipcfs" "$c_null")   (goal <= 1.5)"
+echo "ipcfs/nullfs (bash): $(ratio "$b_ipcfs" "$b_null")"
+echo "/bin/kill/ipcfs:     $(ratio "$k_bin" "$c_ipcfs")   (goal >= 5)"
+
+# 1,000 parked wait readers on 1,000 processes.
+rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER/status"; }
+threads() { awk '/^Threads:/ { print $2 }' "/proc/$SERVER/status"; }
+rss0=$(rss)
+pids=()
+for i in $(seq 1000); do sleep 1000 & pids+=($!); done
+for p in "${pids[@]}"; do cat "$M/proc/$p/wait" >/dev/null & done
+sleep 2
+parked=$(pgrep -fc "^cat $M/proc/")
+rss1=$(rss)
+thr=$(threads)
+t0=$(date +%s%N)
+ls "$M/proc" >/dev/null
+t1=$(date +%s%N)
+kill "${pids[@]}"
+wait_for bash -c "! pgrep -f '^cat $M/proc/' >/dev/null"
+echo "# $parked parked wait readers"
+echo "server RSS: ${rss0} kB before, ${rss1} kB with them parked ($(( (rss1 - rss0) * 1000 / parked )) bytes per reader)"
+echo "server threads: $thr"
+echo "ls proc/ while they wait: $(( (t1 - t0) / 1000000 )) ms"
