@@ -90,15 +90,20 @@ int main(int argc, char *argv[])
 	}
 	if (strcmp(argv[1], "write") == 0 && argc == 4) {
 		char *buf = malloc(strlen(argv[3]) + 1);
+		int rc = do_write(argv[2], buf, unescape(argv[3], buf));
 
-		return do_write(argv[2], buf, unescape(argv[3], buf));
+		free(buf);
+		return rc;
 	}
 	if (strcmp(argv[1], "writen") == 0 && argc == 4) {
 		size_t len = strtoul(argv[3], NULL, 10);
 		char *buf = malloc(len + 1);
+		int rc;
 
 		memset(buf, 'A', len);
-		return do_write(argv[2], buf, len);
+		rc = do_write(argv[2], buf, len);
+		free(buf);
+		return rc;
 	}
 	if (strcmp(argv[1], "read") == 0) {
 		int fd = open(argv[2], O_RDONLY |
