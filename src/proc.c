@@ -1,15 +1,17 @@
 /*
- * The process family.  proc/<pid> is pinned to one process by a pidfd,
- * taken at lookup: every file below it acts on that process or fails with
- * ESRCH, even if the pid number is reused.  The pidfd sits in the loop's
- * epoll set; when the process ends, parked `wait` reads are answered,
- * pollers are told, and the kernel is asked to forget the name so the next
- * lookup sees the zombie (timeouts 0) or nothing.  Signals are sent with
- * pidfd_send_signal after kill(2)'s permission rule was checked for the
- * opener.  Runs on the loop thread only.
+ * The process family.  proc/<pid> is pinned to one process at lookup
+ * (pidpin.c: a pidfd): every file below it acts on that process or fails
+ * with ESRCH, even if the pid number is reused.  The pidfd sits in the
+ * loop's epoll set (without pidfds, a 50 ms timer polls the processes that
+ * someone waits for); when the process ends, parked `wait` reads are
+ * answered, pollers are told, and the kernel is asked to forget the name
+ * so the next lookup sees the zombie (timeouts 0) or nothing.  Signals go
+ * out after kill(2)'s permission rule was checked for the opener.  Runs on
+ * the loop thread only.
  */
 #define _GNU_SOURCE
 #include "family.h"
+#include "pidpin.h"
 #include "proc.h"
 #include "procstat.h"
 #include "route.h"
@@ -25,6 +27,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/timerfd.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,7 +37,7 @@
 
 struct pidobj {
 	pid_t pid;
-	int pidfd;
+	struct pidpin pin;
 	unsigned int refs;
 	bool exited;
 	bool have_status;
@@ -43,6 +46,7 @@ struct pidobj {
 	struct watch watch;
 	struct list_head waiters; /* parked reads of `wait` */
 	struct list_head pollers; /* handles holding a poll handle */
+	struct list_head polled_link; /* on proc_family.polled (no pidfd) */
 };
 
 struct pid_handle {
@@ -58,7 +62,14 @@ struct pid_handle {
 struct proc_family {
 	long ticks;
 	time_t boot_time;
+	/* Without pidfds: processes someone waits for, checked by a timer. */
+	struct list_head polled;
+	struct watch tick;
+	int timerfd;
 };
+
+/* How often the end of a process is checked for without pidfds. */
+#define POLL_INTERVAL_NS (50 * 1000 * 1000)
 
 struct proc_dir_state {
 	DIR *d;
@@ -68,64 +79,9 @@ struct proc_dir_state {
 
 /* ---- the pinned process ------------------------------------------------ */
 
-static int pidfd_signal(int pidfd, int sig, siginfo_t *info)
-{
-	if (syscall(SYS_pidfd_send_signal, pidfd, sig, info, 0))
-		return -errno;
-	return 0;
-}
-
-/* Not reaped yet: /proc/<pid> is still this process. */
-static bool pidobj_present(struct pidobj *p)
-{
-	return pidfd_signal(p->pidfd, 0, NULL) == 0;
-}
-
-/*
- * Reads /proc/<pid>/<file> and checks the process was not reaped, which
- * proves the text was this process's and not a successor's.
- */
-static int pidobj_read(struct pidobj *p, const char *file, char *buf,
-		       size_t size)
-{
-	char path[64];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)p->pid, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -ESRCH;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n <= 0 || !pidobj_present(p))
-		return -ESRCH;
-	buf[n] = '\0';
-	return 0;
-}
-
 static void fetch_status(struct pidobj *p)
 {
-	for (int attempt = 0; attempt < 2 && !p->have_status; attempt++) {
-		struct ipcfs_pidfd_info info = { .mask = IPCFS_PIDFD_INFO_EXIT };
-		struct proc_stat ps;
-		char text[1024];
-
-		/* Reaped (by anyone): the kernel kept the status for us. */
-		if (ioctl(p->pidfd, IPCFS_PIDFD_GET_INFO, &info) == 0 &&
-		    (info.mask & IPCFS_PIDFD_INFO_EXIT)) {
-			p->status = info.exit_code;
-			p->have_status = true;
-			break;
-		}
-		/* A zombie: its stat still says how it ended. */
-		if (pidobj_read(p, "stat", text, sizeof(text)) == 0 &&
-		    procstat_parse_stat(text, &ps) == 0 && ps.state == 'Z' &&
-		    ps.exit_code >= 0) {
-			p->status = ps.exit_code;
-			p->have_status = true;
-		}
-	}
+	p->have_status = pidpin_exit_status(&p->pin, &p->status) == 0;
 	if (!p->have_status)
 		p->status = -1;
 }
@@ -151,6 +107,7 @@ static void pidobj_ended(struct ipcfs *fs, struct pidobj *p)
 		return;
 	p->exited = true;
 	loop_remove(fs, &p->watch);
+	list_del(&p->polled_link);
 	fetch_status(p);
 	while (!list_empty(&p->waiters)) {
 		struct parked *pk = list_first_entry(&p->waiters, struct parked,
@@ -182,11 +139,14 @@ static void pidobj_ready(struct ipcfs *fs, struct watch *w, uint32_t events)
 /* True once the process has ended (a zombie or reaped). */
 static bool pidobj_exited(struct ipcfs *fs, struct pidobj *p)
 {
-	struct pollfd pfd = { .fd = p->pidfd, .events = POLLIN };
-
-	if (!p->exited && poll(&pfd, 1, 0) == 1)
+	if (!p->exited && pidpin_ended(&p->pin))
 		pidobj_ended(fs, p);
 	return p->exited;
+}
+
+static bool pidobj_present(struct pidobj *p)
+{
+	return pidpin_present(&p->pin);
 }
 
 static void pidobj_put(struct ipcfs *fs, struct pidobj *p)
@@ -194,8 +154,59 @@ static void pidobj_put(struct ipcfs *fs, struct pidobj *p)
 	if (--p->refs)
 		return;
 	loop_remove(fs, &p->watch);
-	close(p->pidfd);
+	list_del(&p->polled_link);
+	pidpin_close(&p->pin);
 	free(p);
+}
+
+static void on_tick(struct ipcfs *fs, struct watch *w, uint32_t events)
+{
+	struct proc_family *pf = fs->proc;
+	struct list_head *pos, *n;
+	uint64_t ticks;
+
+	(void)events;
+	if (read(w->fd, &ticks, sizeof(ticks)) < 0)
+		return;
+	list_for_each_safe(pos, n, &pf->polled) {
+		struct pidobj *p = container_of(pos, struct pidobj, polled_link);
+
+		if (list_empty(&p->waiters) && list_empty(&p->pollers))
+			list_del(&p->polled_link);
+		else
+			pidobj_exited(fs, p);
+	}
+	if (list_empty(&pf->polled)) {
+		struct itimerspec off = { 0 };
+
+		timerfd_settime(pf->timerfd, 0, &off, NULL);
+	}
+}
+
+/*
+ * Someone now waits for @p's end.  With a pidfd the loop already watches
+ * it; without, the process joins the timer's list.
+ */
+static void pidobj_watch_end(struct ipcfs *fs, struct pidobj *p)
+{
+	struct proc_family *pf = fs->proc;
+	struct itimerspec every = {
+		.it_interval.tv_nsec = POLL_INTERVAL_NS,
+		.it_value.tv_nsec = POLL_INTERVAL_NS,
+	};
+
+	if (pidpin_event_fd(&p->pin) >= 0 || !list_unlinked(&p->polled_link))
+		return;
+	if (pf->timerfd < 0) {
+		pf->timerfd = timerfd_create(CLOCK_MONOTONIC,
+					     TFD_NONBLOCK | TFD_CLOEXEC);
+		if (pf->timerfd < 0 ||
+		    loop_add(fs, &pf->tick, pf->timerfd, EPOLLIN, on_tick))
+			return;
+	}
+	if (list_empty(&pf->polled))
+		timerfd_settime(pf->timerfd, 0, &every, NULL);
+	list_add_tail(&p->polled_link, &pf->polled);
 }
 
 static int pidobj_new(struct ipcfs *fs, pid_t pid, struct pidobj **out)
@@ -213,22 +224,20 @@ static int pidobj_new(struct ipcfs *fs, pid_t pid, struct pidobj **out)
 	p->refs = 1;
 	list_init(&p->waiters);
 	list_init(&p->pollers);
-	p->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (p->pidfd < 0) {
-		/* ESRCH: no such pid; EINVAL/ENOENT: a thread, not a process */
-		err = (errno == EMFILE || errno == ENFILE || errno == ENOMEM)
-			      ? -errno
-			      : -ENOENT;
+	list_init(&p->polled_link);
+	err = pidpin_open(&p->pin, pid);
+	if (err)
 		goto out_free;
-	}
-	err = pidobj_read(p, "stat", text, sizeof(text));
+	err = pidpin_read(&p->pin, "stat", text, sizeof(text));
 	if (err || procstat_parse_stat(text, &ps)) {
 		err = -ENOENT;
 		goto out_close;
 	}
-	p->start = pf->boot_time + (time_t)(ps.starttime / (unsigned long long)pf->ticks);
-	if (!pidobj_exited(fs, p)) {
-		err = loop_add(fs, &p->watch, p->pidfd, EPOLLIN, pidobj_ready);
+	p->start = pf->boot_time +
+		   (time_t)(ps.starttime / (unsigned long long)pf->ticks);
+	if (!pidobj_exited(fs, p) && pidpin_event_fd(&p->pin) >= 0) {
+		err = loop_add(fs, &p->watch, pidpin_event_fd(&p->pin), EPOLLIN,
+			       pidobj_ready);
 		if (err)
 			goto out_close;
 	}
@@ -236,34 +245,10 @@ static int pidobj_new(struct ipcfs *fs, pid_t pid, struct pidobj **out)
 	return 0;
 
 out_close:
-	close(p->pidfd);
+	pidpin_close(&p->pin);
 out_free:
 	free(p);
 	return err;
-}
-
-/* The real uid, saved uid and real gid, from the pidfd or /proc. */
-static int pidobj_creds(struct pidobj *p, uid_t *ruid, uid_t *suid, gid_t *rgid)
-{
-	struct ipcfs_pidfd_info info = { .mask = IPCFS_PIDFD_INFO_CREDS };
-	struct proc_status st;
-	char text[4096];
-
-	if (ioctl(p->pidfd, IPCFS_PIDFD_GET_INFO, &info) == 0) {
-		if (!(info.mask & IPCFS_PIDFD_INFO_CREDS))
-			return -ESRCH; /* reaped */
-		*ruid = info.ruid;
-		*suid = info.suid;
-		*rgid = info.rgid;
-		return 0;
-	}
-	if (pidobj_read(p, "status", text, sizeof(text)) ||
-	    procstat_parse_status(text, &st))
-		return -ESRCH;
-	*ruid = st.ruid;
-	*suid = st.suid;
-	*rgid = st.rgid;
-	return 0;
 }
 
 /* ---- nodes -------------------------------------------------------------- */
@@ -339,7 +324,7 @@ static int proc_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 		break;
 	}
 	p = pidobj_of(n);
-	err = pidobj_creds(p, &ruid, &suid, &rgid);
+	err = pidpin_creds(&p->pin, &ruid, &suid, &rgid);
 	if (err)
 		return -ENOENT;
 	if (n->type == NODE_PID_DIR)
@@ -511,7 +496,7 @@ static bool same_session(pid_t a, struct pidobj *p)
 	text[n] = '\0';
 	if (procstat_parse_stat(text, &sa))
 		return false;
-	if (pidobj_read(p, "stat", text, sizeof(text)) ||
+	if (pidpin_read(&p->pin, "stat", text, sizeof(text)) ||
 	    procstat_parse_stat(text, &sb))
 		return false;
 	return sa.session > 0 && sa.session == sb.session;
@@ -531,7 +516,7 @@ static int signal_permission(fuse_req_t req, struct pid_handle *ph)
 	struct creds c;
 	int err;
 
-	err = pidobj_creds(ph->p, &ruid, &suid, &rgid);
+	err = pidpin_creds(&ph->p->pin, &ruid, &suid, &rgid);
 	if (err)
 		return err;
 	if (ctx->uid == 0 || ctx->uid == ruid || ctx->uid == suid)
@@ -555,7 +540,7 @@ static int snapshot(struct pid_handle *ph, int file)
 	uint64_t mask;
 	int n;
 
-	if (pidobj_read(ph->p, "status", text, sizeof(text)) ||
+	if (pidpin_read(&ph->p->pin, "status", text, sizeof(text)) ||
 	    procstat_parse_status(text, &st))
 		return -ESRCH;
 	switch (file) {
@@ -653,6 +638,7 @@ static void proc_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 	pk->off = off;
 	list_add_tail(&pk->link, &ph->p->waiters);
 	park(fs, pk, req);
+	pidobj_watch_end(fs, ph->p);
 }
 
 static int send_line(struct pidobj *p, const struct sig_line *l, pid_t pid,
@@ -661,7 +647,7 @@ static int send_line(struct pidobj *p, const struct sig_line *l, pid_t pid,
 	siginfo_t si;
 
 	if (!l->has_value)
-		return pidfd_signal(p->pidfd, l->sig, NULL);
+		return pidpin_signal(&p->pin, l->sig, NULL);
 	/* sigqueue(3) semantics: SI_QUEUE, the value, the writer as sender */
 	memset(&si, 0, sizeof(si));
 	si.si_signo = l->sig;
@@ -669,7 +655,7 @@ static int send_line(struct pidobj *p, const struct sig_line *l, pid_t pid,
 	si.si_pid = pid;
 	si.si_uid = uid;
 	si.si_value.sival_int = l->value;
-	return pidfd_signal(p->pidfd, l->sig, &si);
+	return pidpin_signal(&p->pin, l->sig, &si);
 }
 
 static void proc_write(struct ipcfs *fs, fuse_req_t req, struct handle *h,
@@ -723,6 +709,7 @@ static void proc_poll(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 		handle_set_poll(h, pollh);
 		if (list_unlinked(&ph->poll_link))
 			list_add_tail(&ph->poll_link, &ph->p->pollers);
+		pidobj_watch_end(fs, ph->p);
 	} else if (pollh) {
 		fuse_pollhandle_destroy(pollh);
 	}
@@ -787,12 +774,22 @@ int proc_init(struct ipcfs *fs)
 	clock_gettime(CLOCK_REALTIME, &now);
 	clock_gettime(CLOCK_BOOTTIME, &up);
 	pf->boot_time = now.tv_sec - up.tv_sec;
+	list_init(&pf->polled);
+	pf->timerfd = -1;
 	fs->proc = pf;
 	return 0;
 }
 
 void proc_fini(struct ipcfs *fs)
 {
-	free(fs->proc);
+	struct proc_family *pf = fs->proc;
+
+	if (!pf)
+		return;
+	if (pf->timerfd >= 0) {
+		loop_remove(fs, &pf->tick);
+		close(pf->timerfd);
+	}
+	free(pf);
 	fs->proc = NULL;
 }

@@ -43,6 +43,19 @@ errno_is() {
 		like "$got" ": $want\$" "$d"
 	fi
 }
+# Under valgrind (IPCFS_WRAPPER) the server runs without pidfds: valgrind
+# 3.19 does not know those syscalls, so it falls back to /proc polling and
+# cannot learn the status of a process its parent reaps at once.
+NO_PIDFD=
+case ${IPCFS_WRAPPER:-} in *valgrind*) NO_PIDFD=1 ;; esac
+# fate_is GOT WANT DESCRIPTION: like is, for a `wait` line.
+fate_is() {
+	if [ -n "$NO_PIDFD" ] && [ "$1" = unknown ]; then
+		pass "# SKIP $3 (no pidfd under valgrind: status unknown)"
+	else
+		is "$@"
+	fi
+}
 skip_all() { echo "1..0 # SKIP $1"; exit 77; }
 bail() { echo "Bail out! $1"; exit 1; }
 # Ends the test: unmounts (checking the server's exit and its log for

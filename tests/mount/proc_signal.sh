@@ -20,7 +20,7 @@ is "$rc" 0 "echo INT > proc/PID/signal succeeds"
 wait "$pid"; st=$?
 is "$st" 130 "the sleep died of SIGINT (status 130)"
 wait "$reader"
-is "$(cat "$T/wait")" "killed INT" "its wait file says killed INT"
+fate_is "$(cat "$T/wait")" "killed INT" "its wait file says killed INT"
 
 # Our own catch: handlers print strsignal(); names, numbers, cases.
 start_logged "$T/catch" "$HELPERS/catch" INT TERM USR1 USR2 HUP
@@ -49,11 +49,11 @@ reader=$!
 sleep 0.2
 echo 9 >"$M/proc/$cpid/signal"
 wait "$reader"
-is "$(cat "$T/wait")" "killed KILL" "echo 9 kills it; wait says killed KILL"
+fate_is "$(cat "$T/wait")" "killed KILL" "echo 9 kills it; wait says killed KILL"
 
 # A process that exits by itself: exited 0.
 sleep 0.3 & pid=$!
-is "$(cat "$M/proc/$pid/wait")" "exited 0" "a process that ends normally: exited 0"
+fate_is "$(cat "$M/proc/$pid/wait")" "exited 0" "a process that ends normally: exited 0"
 
 # The lecture's waitchild: the parent sees WIFSIGNALED and psignal's text.
 start_logged "$T/wc" env --default-signal=INT "$HELPERS/waitchild"

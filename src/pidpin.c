@@ -1,0 +1,208 @@
+/*
+ * Pinned processes: pidfd_open/pidfd_send_signal/PIDFD_GET_INFO where the
+ * kernel has them, a /proc/<pid> directory fd in every case.  See pidpin.h.
+ */
+#define _GNU_SOURCE
+#include "pidpin.h"
+#include "proc.h"
+#include "procstat.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Once the kernel said ENOSYS, stop asking. */
+static bool no_pidfd;
+
+static int sys_pidfd_open(pid_t pid)
+{
+	int fd;
+
+	if (no_pidfd)
+		return -ENOSYS;
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOSYS)
+		no_pidfd = true;
+	return -errno;
+}
+
+bool pidpin_present(const struct pidpin *pp)
+{
+	if (pp->pidfd >= 0)
+		return syscall(SYS_pidfd_send_signal, pp->pidfd, 0, NULL, 0) == 0;
+	/* Lookups in the directory of a reaped process fail. */
+	return faccessat(pp->procfd, "stat", F_OK, 0) == 0;
+}
+
+int pidpin_read(const struct pidpin *pp, const char *file, char *buf,
+		size_t size)
+{
+	ssize_t n;
+	int fd = openat(pp->procfd, file, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -ESRCH;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return -ESRCH;
+	buf[n] = '\0';
+	return 0;
+}
+
+bool pidpin_ended(const struct pidpin *pp)
+{
+	struct pollfd pfd = { .fd = pp->pidfd, .events = POLLIN };
+	struct proc_stat ps;
+	char text[1024];
+
+	if (pp->pidfd >= 0)
+		return poll(&pfd, 1, 0) == 1;
+	if (pidpin_read(pp, "stat", text, sizeof(text)) ||
+	    procstat_parse_stat(text, &ps))
+		return true;
+	return ps.state == 'Z' || ps.state == 'X';
+}
+
+int pidpin_open(struct pidpin *pp, pid_t pid)
+{
+	char path[32];
+	int err;
+
+	pp->pid = pid;
+	pp->pidfd = sys_pidfd_open(pid);
+	if (pp->pidfd < 0 && pp->pidfd != -ENOSYS) {
+		/* ESRCH: no such pid; EINVAL/ENOENT: a thread's id */
+		err = pp->pidfd;
+		pp->pidfd = -1;
+		return (err == -EMFILE || err == -ENFILE || err == -ENOMEM)
+			       ? err
+			       : -ENOENT;
+	}
+	if (pp->pidfd < 0)
+		pp->pidfd = -1;
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	pp->procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (pp->procfd < 0) {
+		err = errno == EMFILE || errno == ENFILE ? -errno : -ENOENT;
+		goto out_close;
+	}
+	/*
+	 * /proc/<pid> was opened after the pidfd: if the pidfd's process is
+	 * still there now, the number was not reused in between.  Without a
+	 * pidfd, only thread-group leaders have a Tgid equal to their pid.
+	 */
+	if (!pidpin_present(pp)) {
+		err = -ENOENT;
+		goto out_close;
+	}
+	if (pp->pidfd < 0) {
+		char text[4096], *t;
+
+		err = pidpin_read(pp, "status", text, sizeof(text));
+		t = err ? NULL : strstr(text, "\nTgid:");
+		if (!t || atoi(t + 6) != pid) {
+			err = -ENOENT;
+			goto out_close;
+		}
+	}
+	return 0;
+
+out_close:
+	pidpin_close(pp);
+	return err;
+}
+
+void pidpin_close(struct pidpin *pp)
+{
+	if (pp->pidfd >= 0)
+		close(pp->pidfd);
+	if (pp->procfd >= 0)
+		close(pp->procfd);
+	pp->pidfd = pp->procfd = -1;
+}
+
+int pidpin_signal(const struct pidpin *pp, int sig, siginfo_t *info)
+{
+	long r;
+
+	if (pp->pidfd >= 0) {
+		r = syscall(SYS_pidfd_send_signal, pp->pidfd, sig, info, 0);
+	} else {
+		/*
+		 * Without a pidfd the pid could, in theory, be reaped and
+		 * reused between this check and the kill: it would take a
+		 * full wrap of the pid space in that instant.
+		 */
+		if (!pidpin_present(pp))
+			return -ESRCH;
+		if (info)
+			r = syscall(SYS_rt_sigqueueinfo, pp->pid, sig, info);
+		else
+			r = kill(pp->pid, sig);
+	}
+	return r ? -errno : 0;
+}
+
+int pidpin_exit_status(const struct pidpin *pp, int *status)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		struct ipcfs_pidfd_info info = { .mask = IPCFS_PIDFD_INFO_EXIT };
+		struct proc_stat ps;
+		char text[1024];
+
+		/* Reaped (by anyone): the kernel kept the status for us. */
+		if (pp->pidfd >= 0 &&
+		    ioctl(pp->pidfd, IPCFS_PIDFD_GET_INFO, &info) == 0 &&
+		    (info.mask & IPCFS_PIDFD_INFO_EXIT)) {
+			*status = info.exit_code;
+			return 0;
+		}
+		/* A zombie: its stat still says how it ended. */
+		if (pidpin_read(pp, "stat", text, sizeof(text)) == 0 &&
+		    procstat_parse_stat(text, &ps) == 0 && ps.state == 'Z' &&
+		    ps.exit_code >= 0) {
+			*status = ps.exit_code;
+			return 0;
+		}
+	}
+	return -EAGAIN;
+}
+
+int pidpin_creds(const struct pidpin *pp, uid_t *ruid, uid_t *suid,
+		 gid_t *rgid)
+{
+	struct ipcfs_pidfd_info info = { .mask = IPCFS_PIDFD_INFO_CREDS };
+	struct proc_status st;
+	char text[4096];
+
+	if (pp->pidfd >= 0 &&
+	    ioctl(pp->pidfd, IPCFS_PIDFD_GET_INFO, &info) == 0) {
+		if (!(info.mask & IPCFS_PIDFD_INFO_CREDS))
+			return -ESRCH; /* reaped */
+		*ruid = info.ruid;
+		*suid = info.suid;
+		*rgid = info.rgid;
+		return 0;
+	}
+	if (pidpin_read(pp, "status", text, sizeof(text)) ||
+	    procstat_parse_status(text, &st))
+		return -ESRCH;
+	*ruid = st.ruid;
+	*suid = st.suid;
+	*rgid = st.rgid;
+	return 0;
+}
+
+int pidpin_event_fd(const struct pidpin *pp)
+{
+	return pp->pidfd;
+}

@@ -1,0 +1,44 @@
+/*
+ * A process pinned for as long as we hold it: whatever happens to its pid
+ * number, a pin acts on that process or fails with ESRCH.  A pin is a
+ * pidfd where the kernel has them (Linux 5.3+), always with a /proc/<pid>
+ * directory fd through which /proc files are read (so the text read is
+ * always the pinned process's).  Without pidfds (older kernels, valgrind)
+ * a pin is the directory fd alone, and the end of the process is noticed
+ * by polling.  No FUSE types: used by proc.c, tested through the mount.
+ */
+#ifndef IPCFS_PIDPIN_H
+#define IPCFS_PIDPIN_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct pidpin {
+	pid_t pid;
+	int pidfd;  /* -1 without pidfd support */
+	int procfd; /* /proc/<pid>, O_PATH */
+};
+
+/* -ENOENT: no such process (or a thread, not a process). */
+int pidpin_open(struct pidpin *pp, pid_t pid);
+void pidpin_close(struct pidpin *pp);
+/* Not reaped yet (alive or a zombie). */
+bool pidpin_present(const struct pidpin *pp);
+/* Ended: a zombie, or reaped. */
+bool pidpin_ended(const struct pidpin *pp);
+/* Reads /proc/<pid>/<file> of the pinned process; -ESRCH once reaped. */
+int pidpin_read(const struct pidpin *pp, const char *file, char *buf,
+		size_t size);
+/* pidfd_send_signal, or kill/rt_sigqueueinfo after a presence check. */
+int pidpin_signal(const struct pidpin *pp, int sig, siginfo_t *info);
+/* The wait(2) status of an ended process: -EAGAIN if unknown. */
+int pidpin_exit_status(const struct pidpin *pp, int *status);
+/* Real uid, saved uid and real gid; -ESRCH once reaped. */
+int pidpin_creds(const struct pidpin *pp, uid_t *ruid, uid_t *suid,
+		 gid_t *rgid);
+/* An fd that polls readable when the process ends, or -1 (poll instead). */
+int pidpin_event_fd(const struct pidpin *pp);
+
+#endif
