@@ -53,15 +53,32 @@ static void usage(const char *prog)
 	       prog);
 }
 
-/* Everything that waits holds an fd: allow as many as the hard limit. */
+/*
+ * Each process looked up and each queue in use holds an fd: allow as many
+ * as we may (root may raise the hard limit, up to 1M or fs.nr_open).
+ */
 static void raise_fd_limit(void)
 {
 	struct rlimit rl;
+	rlim_t want = 1 << 20;
+	FILE *f = fopen("/proc/sys/fs/nr_open", "r");
+	unsigned long nr_open;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
+	if (f) {
+		if (fscanf(f, "%lu", &nr_open) == 1 && nr_open < want)
+			want = nr_open;
+		fclose(f);
 	}
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (rl.rlim_max < want) {
+		struct rlimit more = { want, want };
+
+		if (setrlimit(RLIMIT_NOFILE, &more) == 0)
+			return;
+	}
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
 }
 
 /*

@@ -1,6 +1,7 @@
 /*
  * Pinned processes: pidfd_open/pidfd_send_signal/PIDFD_GET_INFO where the
- * kernel has them, a /proc/<pid> directory fd in every case.  See pidpin.h.
+ * kernel has them, else a /proc/<pid> directory fd.  One fd per pin, since
+ * `ls -l proc/` pins every process it stats.  See pidpin.h.
  */
 #define _GNU_SOURCE
 #include "pidpin.h"
@@ -45,14 +46,25 @@ bool pidpin_present(const struct pidpin *pp)
 int pidpin_read(const struct pidpin *pp, const char *file, char *buf,
 		size_t size)
 {
+	char path[64];
 	ssize_t n;
-	int fd = openat(pp->procfd, file, O_RDONLY | O_CLOEXEC);
+	int fd;
 
+	if (pp->procfd >= 0) {
+		fd = openat(pp->procfd, file, O_RDONLY | O_CLOEXEC);
+	} else {
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pp->pid, file);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
 	if (fd < 0)
 		return -ESRCH;
 	n = read(fd, buf, size - 1);
 	close(fd);
-	if (n <= 0)
+	/*
+	 * By path, the text is this process's only if it was not reaped
+	 * meanwhile (then the pid could not have been reused).
+	 */
+	if (n <= 0 || (pp->procfd < 0 && !pidpin_present(pp)))
 		return -ESRCH;
 	buf[n] = '\0';
 	return 0;
@@ -74,51 +86,37 @@ bool pidpin_ended(const struct pidpin *pp)
 
 int pidpin_open(struct pidpin *pp, pid_t pid)
 {
-	char path[32];
+	char path[32], text[4096], *t;
 	int err;
 
 	pp->pid = pid;
+	pp->procfd = -1;
 	pp->pidfd = sys_pidfd_open(pid);
-	if (pp->pidfd < 0 && pp->pidfd != -ENOSYS) {
+	if (pp->pidfd >= 0)
+		return 0;
+	err = pp->pidfd;
+	pp->pidfd = -1;
+	if (err != -ENOSYS) {
 		/* ESRCH: no such pid; EINVAL/ENOENT: a thread's id */
-		err = pp->pidfd;
-		pp->pidfd = -1;
 		return (err == -EMFILE || err == -ENFILE || err == -ENOMEM)
 			       ? err
 			       : -ENOENT;
 	}
-	if (pp->pidfd < 0)
-		pp->pidfd = -1;
+	/*
+	 * No pidfds: the /proc/<pid> directory pins the process, and only a
+	 * thread-group leader has a Tgid equal to its pid.
+	 */
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
 	pp->procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (pp->procfd < 0) {
-		err = errno == EMFILE || errno == ENFILE ? -errno : -ENOENT;
-		goto out_close;
-	}
-	/*
-	 * /proc/<pid> was opened after the pidfd: if the pidfd's process is
-	 * still there now, the number was not reused in between.  Without a
-	 * pidfd, only thread-group leaders have a Tgid equal to their pid.
-	 */
-	if (!pidpin_present(pp)) {
-		err = -ENOENT;
-		goto out_close;
-	}
-	if (pp->pidfd < 0) {
-		char text[4096], *t;
-
-		err = pidpin_read(pp, "status", text, sizeof(text));
-		t = err ? NULL : strstr(text, "\nTgid:");
-		if (!t || atoi(t + 6) != pid) {
-			err = -ENOENT;
-			goto out_close;
-		}
+	if (pp->procfd < 0)
+		return errno == EMFILE || errno == ENFILE ? -errno : -ENOENT;
+	err = pidpin_read(pp, "status", text, sizeof(text));
+	t = err ? NULL : strstr(text, "\nTgid:");
+	if (!t || atoi(t + 6) != pid) {
+		pidpin_close(pp);
+		return -ENOENT;
 	}
 	return 0;
-
-out_close:
-	pidpin_close(pp);
-	return err;
 }
 
 void pidpin_close(struct pidpin *pp)

@@ -1,11 +1,11 @@
 /*
  * A process pinned for as long as we hold it: whatever happens to its pid
  * number, a pin acts on that process or fails with ESRCH.  A pin is a
- * pidfd where the kernel has them (Linux 5.3+), always with a /proc/<pid>
- * directory fd through which /proc files are read (so the text read is
- * always the pinned process's).  Without pidfds (older kernels, valgrind)
- * a pin is the directory fd alone, and the end of the process is noticed
- * by polling.  No FUSE types: used by proc.c, tested through the mount.
+ * pidfd where the kernel has them (Linux 5.3+); /proc files are then read
+ * by path and trusted only if the process was not reaped meanwhile.
+ * Without pidfds (older kernels, valgrind) a pin is a /proc/<pid>
+ * directory fd, and the end of the process is noticed by polling.  No FUSE
+ * types: used by proc.c, tested through the mount.
  */
 #ifndef IPCFS_PIDPIN_H
 #define IPCFS_PIDPIN_H
@@ -18,7 +18,7 @@
 struct pidpin {
 	pid_t pid;
 	int pidfd;  /* -1 without pidfd support */
-	int procfd; /* /proc/<pid>, O_PATH */
+	int procfd; /* /proc/<pid>, O_PATH, only without pidfds */
 };
 
 /* -ENOENT: no such process (or a thread, not a process). */
