@@ -1,0 +1,395 @@
+/*
+ * The shared memory family, open-file side: create, open, read, write,
+ * fsync, truncate and the other attribute changes of shm/<name>.  Each
+ * open opens the real object in /dev/shm as the caller (so permission is
+ * the kernel's own check with the caller's uid, gid and groups) and keeps
+ * that fd; reads and writes go to it, so they reach the very object that
+ * shm_open+mmap users see.  The kernel keeps shm files in its page cache
+ * (needed for mmap with libfuse 3.14) but drops it at every open, when the
+ * size or mtime changes, and when the inotify watch in shmseg.c reports
+ * another program's change; docs/shm.md says what that makes coherent.
+ * Loop thread only.
+ */
+#define _GNU_SOURCE
+#include "fs.h"
+#include "route.h"
+#include "shmseg.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/*
+ * The opener's flags that mean something on the real object.  O_APPEND is
+ * left out on purpose: the kernel already turns appends into writes at
+ * the end it knows, and the mmap write-back of another opener may come
+ * through this fd at any offset.  O_NONBLOCK: never hang on a fifo that
+ * took the name meanwhile.
+ */
+static int object_flags(int flags)
+{
+	return (flags & (O_ACCMODE | O_TRUNC | O_SYNC | O_DSYNC)) |
+	       O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
+}
+
+int shm_caller_enter(fuse_req_t req, struct caller_ctx *cc)
+{
+	struct creds c;
+	int err = req_creds(req, &c);
+
+	if (err)
+		return err;
+	/* tgid 0: shm needs none of the caller's per-process limits set */
+	return caller_enter(cc, &c, 0);
+}
+
+/* openat() in /dev/shm as the caller; the fd or -errno. */
+static int open_as_caller(struct ipcfs *fs, fuse_req_t req, const char *name,
+			  int flags, mode_t mode)
+{
+	struct caller_ctx cc;
+	int fd, err = shm_caller_enter(req, &cc);
+
+	if (err)
+		return err;
+	fd = openat(fs->shm->dirfd, name, flags, mode);
+	if (fd < 0)
+		fd = -errno;
+	caller_leave(&cc);
+	return fd;
+}
+
+static int new_handle(struct node *n, int fd, struct fuse_file_info *fi)
+{
+	struct shm_handle *sh = calloc(1, sizeof(*sh));
+
+	if (!sh)
+		return -ENOMEM;
+	sh->h.node = n;
+	sh->h.flags = fi->flags;
+	sh->fd = fd;
+	list_add_tail(&sh->obj_link, &shm_obj_of(n)->handles);
+	/*
+	 * Page cache, so that mmap works; dropped at each open so that an
+	 * open always sees what others wrote, even through their mappings.
+	 */
+	fi->keep_cache = 0;
+	fi->direct_io = 0;
+	fi->fh = (uintptr_t)sh;
+	return 0;
+}
+
+int shm_open_file(struct ipcfs *fs, fuse_req_t req, struct node *n,
+		  struct fuse_file_info *fi)
+{
+	struct shm_obj *o;
+	struct stat st;
+	int fd, err;
+
+	if (n->type != NODE_SHM_FILE)
+		return -EISDIR;
+	o = shm_obj_of(n);
+	shm_watch_poll(fs);
+	fd = open_as_caller(fs, req, o->name, object_flags(fi->flags), 0);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st)) {
+		err = -errno;
+		goto out_close;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_ino != o->ino) {
+		/* The name means another object now: the kernel will walk
+		 * the path again (ESTALE) and meet its new node. */
+		err = -ESTALE;
+		goto out_close;
+	}
+	/* The open drops the kernel's cache: it now knows this state. */
+	shm_note_own_change(o, &st);
+	err = new_handle(n, fd, fi);
+	if (err)
+		goto out_close;
+	return 0;
+
+out_close:
+	close(fd);
+	return err;
+}
+
+/*
+ * Creates (or, without O_EXCL, opens) @name as the caller.  The mode is
+ * set again after the create: the server's own umask must not narrow
+ * the one the caller asked for.  Returns the fd or -errno.
+ */
+static int create_object(struct ipcfs *fs, fuse_req_t req, const char *name,
+			 mode_t mode, int flags)
+{
+	mode_t want = mode & 07777 & ~fuse_req_ctx(req)->umask;
+	int oflags = object_flags(flags) | O_CREAT;
+	struct caller_ctx cc;
+	int fd, err = shm_caller_enter(req, &cc);
+
+	if (err)
+		return err;
+	fd = openat(fs->shm->dirfd, name, oflags | O_EXCL, want);
+	if (fd >= 0) {
+		if (fchmod(fd, want))
+			err = -errno;
+	} else if (errno == EEXIST && !(flags & O_EXCL)) {
+		fd = openat(fs->shm->dirfd, name, oflags, want);
+		if (fd < 0)
+			err = -errno;
+	} else {
+		err = -errno;
+	}
+	caller_leave(&cc);
+	if (err && fd >= 0)
+		close(fd);
+	return err ? err : fd;
+}
+
+int shm_create(struct ipcfs *fs, fuse_req_t req, struct node *dir,
+	       const char *name, mode_t mode, struct fuse_file_info *fi,
+	       struct node **out)
+{
+	struct stat st;
+	struct node *n;
+	int fd, err;
+
+	if (dir->type != NODE_SHM_DIR)
+		return -ENOTDIR;
+	err = route_ipc_name(name);
+	if (err)
+		return err;
+	if (route_is_semaphore(name))
+		return -EINVAL; /* sem_open's namespace, not an shm object */
+	if (fs->shm->dirfd < 0)
+		return -ENOENT; /* as shm_open without /dev/shm */
+	shm_watch_start(fs);
+	shm_watch_poll(fs);
+	fd = create_object(fs, req, name, mode, fi->flags);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st)) {
+		err = -errno;
+		goto out_close;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err = -EEXIST; /* a fifo or such took the name */
+		goto out_close;
+	}
+	err = shm_node_for(fs, dir, name, &st, &n);
+	if (err)
+		goto out_close;
+	shm_note_own_change(shm_obj_of(n), &st);
+	err = new_handle(n, fd, fi);
+	if (err)
+		goto out_close;
+	*out = n;
+	return 0;
+
+out_close:
+	close(fd);
+	return err;
+}
+
+void shm_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
+	      size_t size, off_t off)
+{
+	struct shm_handle *sh = (struct shm_handle *)h;
+	struct shm_family *sf = fs->shm;
+	ssize_t n;
+
+	if (off < 0) {
+		fuse_reply_err(req, EINVAL);
+		return;
+	}
+	/*
+	 * One buffer for all reads, kept: measured faster than letting
+	 * libfuse allocate one per request, and as fast as splicing.
+	 */
+	if (!sf->read_buf) {
+		sf->read_buf = malloc(FS_MAX_IO);
+		if (!sf->read_buf) {
+			fuse_reply_err(req, ENOMEM);
+			return;
+		}
+	}
+	if (size > FS_MAX_IO)
+		size = FS_MAX_IO;
+	do
+		n = pread(sh->fd, sf->read_buf, size, off);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		fuse_reply_err(req, errno);
+	else
+		fuse_reply_buf(req, sf->read_buf, (size_t)n);
+}
+
+void shm_write(struct ipcfs *fs, fuse_req_t req, struct handle *h,
+	       const char *buf, size_t size, off_t off)
+{
+	struct shm_handle *sh = (struct shm_handle *)h;
+	size_t done = 0;
+	struct stat st;
+	int err = 0;
+
+	if (off < 0) {
+		fuse_reply_err(req, EINVAL);
+		return;
+	}
+	shm_watch_poll(fs);
+	while (done < size) {
+		ssize_t n = pwrite(sh->fd, buf + done, size - done,
+				   off + (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n < 0 ? errno : EIO;
+			break;
+		}
+		done += (size_t)n;
+	}
+	if (done && fstat(sh->fd, &st) == 0)
+		shm_note_own_change(shm_obj_of(h->node), &st);
+	/* Part written (ENOSPC midway): say how much; the next write fails. */
+	if (done)
+		fuse_reply_write(req, done);
+	else
+		fuse_reply_err(req, err);
+}
+
+int shm_fsync(struct ipcfs *fs, struct handle *h, int datasync)
+{
+	struct shm_handle *sh = (struct shm_handle *)h;
+
+	(void)fs;
+	if (datasync ? fdatasync(sh->fd) : fsync(sh->fd))
+		return -errno;
+	return 0;
+}
+
+void shm_release(struct ipcfs *fs, struct handle *h)
+{
+	struct shm_handle *sh = (struct shm_handle *)h;
+
+	(void)fs;
+	list_del(&sh->obj_link);
+	close(sh->fd);
+	free(sh);
+}
+
+/* ---- attribute changes --------------------------------------------------- */
+
+static struct timespec time_of(int to_set, int set_bit, int now_bit,
+			       const struct timespec *ts)
+{
+	struct timespec t = { .tv_nsec = UTIME_OMIT };
+
+	if (to_set & now_bit)
+		t.tv_nsec = UTIME_NOW;
+	else if (to_set & set_bit)
+		t = *ts;
+	return t;
+}
+
+/* Truncates the object to @size through a writable fd opened now. */
+static int truncate_by_name(struct ipcfs *fs, struct shm_obj *o, off_t size)
+{
+	int fd = openat(fs->shm->dirfd, o->name,
+			O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	struct stat st;
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st))
+		err = -errno;
+	else if (st.st_ino != o->ino)
+		err = -ESTALE;
+	else if (ftruncate(fd, size))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/*
+ * Applies a setattr as the caller: owner first (chown clears set-id
+ * bits that a chmod in the same request may set), then mode, size, times
+ * (a truncate sets mtime itself).  @fd is an open file of the object or
+ * -1 to act by name.
+ */
+static int apply_setattr(struct ipcfs *fs, struct shm_obj *o, int fd,
+			 int wfd, const struct stat *attr, int to_set)
+{
+	int dirfd = fs->shm->dirfd;
+	const char *name = o->name;
+	uid_t uid = to_set & FUSE_SET_ATTR_UID ? attr->st_uid : (uid_t)-1;
+	gid_t gid = to_set & FUSE_SET_ATTR_GID ? attr->st_gid : (gid_t)-1;
+	mode_t mode = attr->st_mode & 07777;
+	struct timespec ts[2];
+
+	if ((to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) &&
+	    (fd >= 0 ? fchown(fd, uid, gid)
+		     : fchownat(dirfd, name, uid, gid, AT_SYMLINK_NOFOLLOW)))
+		return -errno;
+	if ((to_set & FUSE_SET_ATTR_MODE) &&
+	    (fd >= 0 ? fchmod(fd, mode) : fchmodat(dirfd, name, mode, 0)))
+		return -errno;
+	if (to_set & FUSE_SET_ATTR_SIZE) {
+		if (wfd >= 0 ? ftruncate(wfd, attr->st_size) : 0)
+			return -errno;
+		if (wfd < 0) {
+			int err = truncate_by_name(fs, o, attr->st_size);
+
+			if (err)
+				return err;
+		}
+	}
+	ts[0] = time_of(to_set, FUSE_SET_ATTR_ATIME, FUSE_SET_ATTR_ATIME_NOW,
+			&attr->st_atim);
+	ts[1] = time_of(to_set, FUSE_SET_ATTR_MTIME, FUSE_SET_ATTR_MTIME_NOW,
+			&attr->st_mtim);
+	if ((ts[0].tv_nsec != UTIME_OMIT || ts[1].tv_nsec != UTIME_OMIT) &&
+	    (fd >= 0 ? futimens(fd, ts)
+		     : utimensat(dirfd, name, ts, AT_SYMLINK_NOFOLLOW)))
+		return -errno;
+	return 0;
+}
+
+int shm_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
+		struct stat *attr, int to_set, struct handle *h)
+{
+	struct shm_obj *o = shm_obj_of(n);
+	struct caller_ctx cc;
+	int fd = h ? ((struct shm_handle *)h)->fd : -1;
+	int wfd = h && (h->flags & O_ACCMODE) != O_RDONLY ? fd : -1;
+	struct stat st;
+	int err;
+
+	if (n->type != NODE_SHM_FILE)
+		return -EPERM; /* shm/ itself is /dev/shm's business */
+	if ((to_set & FUSE_SET_ATTR_SIZE) && attr->st_size < 0)
+		return -EINVAL;
+	shm_watch_poll(fs);
+	/* Without an fd, act by name only while it leads to this object. */
+	if (fd < 0 && (shm_stat_name(fs->shm, o->name, &st) ||
+		       st.st_ino != o->ino)) {
+		fd = shm_obj_fd(o);
+		if (fd < 0)
+			return -ESTALE;
+		if (to_set & FUSE_SET_ATTR_SIZE)
+			return -ENOENT; /* no name to open it by */
+	}
+	err = shm_caller_enter(req, &cc);
+	if (err)
+		return err;
+	err = apply_setattr(fs, o, fd, wfd, attr, to_set);
+	caller_leave(&cc);
+	if (fd >= 0 ? fstat(fd, &st) == 0
+		    : shm_stat_name(fs->shm, o->name, &st) == 0)
+		shm_note_own_change(o, &st);
+	return err;
+}

@@ -1,0 +1,117 @@
+/*
+ * The shared memory family's own types, shared by its two halves:
+ * shmseg.c (the directory: names, identity, attributes, the inotify watch
+ * on /dev/shm, unlink and rename) and shmfile.c (open files: create, open,
+ * read, write, truncate and the other attribute changes).  Every object is
+ * the real one in /dev/shm, reached through one O_DIRECTORY fd; every
+ * open, create, unlink, rename and attribute change is made as the caller.
+ * Loop thread only.
+ */
+#ifndef IPCFS_SHMSEG_H
+#define IPCFS_SHMSEG_H
+
+#include "family.h"
+
+#include <stdint.h>
+#include <time.h>
+
+#define SHM_DIR_PATH "/dev/shm"
+
+/*
+ * Reported inode number of an object: its tmpfs inode number in a range
+ * that no other node of the tree uses (fixed ids are < 8, processes are
+ * 1 << 40 and up).  Two names of one object (a hard link made in
+ * /dev/shm) report the same number, as they do there.
+ */
+#define SHM_INO(tmpfs_ino) ((UINT64_C(1) << 56) + (uint64_t)(tmpfs_ino))
+
+struct shm_family {
+	int dirfd;                /* /dev/shm, O_DIRECTORY; -1 if missing */
+	int inotify_fd;           /* watch on /dev/shm; -1 if none */
+	struct watch watch;       /* inotify_fd in the loop, added lazily */
+	struct list_head hashed;  /* objects whose node is found by name */
+	struct list_head moved;   /* objects whose name went away */
+	char *read_buf;           /* FS_MAX_IO bytes, for every read */
+};
+
+/*
+ * What a shm node stands for: one tmpfs inode, reached by its current
+ * name.  A name that comes to mean another inode (removed and made again,
+ * renamed over) gets a new node; the old one lives on for its open files
+ * and is found again by inode number if its object turns up under a new
+ * name (a rename).
+ */
+struct shm_obj {
+	struct list_head link;    /* on hashed or moved */
+	struct node *node;
+	ino_t ino;
+	char *name;               /* current name in /dev/shm */
+	bool removed;             /* we unlinked it: no name will lead to it */
+	struct timespec ctime;    /* last change made or noticed by us */
+	struct list_head handles; /* open files (struct shm_handle) */
+};
+
+/* An open shm file: the object opened as the opener, at open time. */
+struct shm_handle {
+	struct handle h;
+	int fd;
+	struct list_head obj_link; /* on shm_obj.handles */
+};
+
+static inline struct shm_obj *shm_obj_of(struct node *n)
+{
+	return n->obj;
+}
+
+/* ---- shmseg.c ------------------------------------------------------ */
+
+/*
+ * The object behind @name now: 0 and *st, -ENOENT if there is none or it
+ * is not a regular file (directories, fifos, links in /dev/shm are not
+ * shm objects), -EINVAL for names that cannot be shm objects.
+ */
+int shm_stat_name(struct shm_family *sf, const char *name, struct stat *st);
+
+/* Finds or makes the node of the object @st under @name. */
+int shm_node_for(struct ipcfs *fs, struct node *dir, const char *name,
+		 const struct stat *st, struct node **out);
+
+/* Starts watching /dev/shm from the loop (idempotent). */
+void shm_watch_start(struct ipcfs *fs);
+
+/*
+ * Handles the changes other programs made so far, before we make one of
+ * our own: afterwards their ctime would be hidden behind ours.
+ */
+void shm_watch_poll(struct ipcfs *fs);
+
+/* Remembers @st's ctime as ours, so the inotify echo of it is ignored. */
+void shm_note_own_change(struct shm_obj *o, const struct stat *st);
+
+/* Some open file's fd on @o (it outlives the name), or -1. */
+int shm_obj_fd(struct shm_obj *o);
+
+/* ---- shmfile.c ------------------------------------------------------ */
+
+int shm_open_file(struct ipcfs *fs, fuse_req_t req, struct node *n,
+		  struct fuse_file_info *fi);
+int shm_create(struct ipcfs *fs, fuse_req_t req, struct node *dir,
+	       const char *name, mode_t mode, struct fuse_file_info *fi,
+	       struct node **out);
+void shm_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
+	      size_t size, off_t off);
+void shm_write(struct ipcfs *fs, fuse_req_t req, struct handle *h,
+	       const char *buf, size_t size, off_t off);
+int shm_fsync(struct ipcfs *fs, struct handle *h, int datasync);
+void shm_release(struct ipcfs *fs, struct handle *h);
+int shm_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
+		struct stat *attr, int to_set, struct handle *h);
+
+/*
+ * Acts as the caller of @req (its uid, gid and groups) until
+ * caller_leave(), so the kernel checks and accounts what follows as the
+ * caller's own system call.  0 or -errno (nothing to leave then).
+ */
+int shm_caller_enter(fuse_req_t req, struct caller_ctx *cc);
+
+#endif

@@ -1,0 +1,47 @@
+#!/bin/bash
+# /dev/shm full: writes through the tree fail with ENOSPC and leave the
+# objects as they were, like writes to /dev/shm itself.  Run safely: the
+# test re-runs itself in a private mount namespace with a 256 KiB tmpfs
+# over /dev/shm and starts the server in there, so the machine's real
+# /dev/shm is never filled.
+if [ -z "${IPCFS_SHM_NS:-}" ]; then
+	[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root for unshare -m"; exit 77; }
+	command -v unshare >/dev/null || { echo "1..0 # SKIP no unshare"; exit 77; }
+	IPCFS_SHM_NS=1 exec unshare -m --propagation private "$0" "$@"
+fi
+. "${TESTS_SRC:-$(dirname "$0")/..}/shm/shmlib.sh"
+
+mount -t tmpfs -o size=256k,mode=1777 ipcfs-test-shm /dev/shm || bail "no private tmpfs"
+shm_mount
+x=$(shm_name x)
+printf 'intact' >"$S/$x"
+state() { stat -c '%s' "/dev/shm/$x"; od -An -c "/dev/shm/$x"; }
+before=$(state)
+
+big=$(shm_name big)
+out=$(dd if=/dev/zero of="$S/$big" bs=64k count=8 2>&1)
+like "$out" "No space left on device" "filling /dev/shm through the tree: ENOSPC"
+like "$(stat -c %s "/dev/shm/$big")" '^[0-9]+$' "the filler holds what fitted ($(stat -c %s "/dev/shm/$big") bytes)"
+is "$(shmop pwrite "$S/$x" 65536 more)" "pwrite: ENOSPC" "a write needing a new page: ENOSPC"
+is "$(shmop pwrite "/dev/shm/$x" 65536 more)" "pwrite: ENOSPC" "as on /dev/shm"
+is "$(state)" "$before" "the object is intact"
+is "$(cat "$S/$x")" intact "and reads the same through the tree"
+n=$(shm_name new)
+: >"$S/$n"
+is "$(shmop writen "$S/$n" 8192)" "writen: ENOSPC" "a new object cannot get pages either"
+is "$(stat -c %s "/dev/shm/$n")" 0 "it stays empty"
+is "$(shmop pwrite "$S/$x" 0 INTACT)" "ok 6" "rewriting bytes it already has still works"
+is "$(cat "/dev/shm/$x")" INTACT "and lands"
+
+# A store through a tree mapping into a page the object lacks: the
+# write-back fails and says so at msync; the object keeps its hole.
+truncate -s 8192 "$S/$x"
+mapper_start T "$S/$x" shared rw
+mapper T 'w 5000 lost' >/dev/null
+like "$(mapper T sync)" '^msync: E(NOSPC|IO)$' "msync of a store into a hole: ENOSPC or EIO"
+mapper_stop T
+is "$(od -An -tx1 -j 5000 -N 4 "/dev/shm/$x" | tr -d ' ')" 00000000 "the hole stays a hole"
+
+rm -f "$S/$big"
+is "$(shmop pwrite "$S/$x" 65536 more)" "ok 4" "once space is freed, writes work again"
+shm_done
