@@ -24,6 +24,8 @@ enum {
 	KEY_MQ_MAXMSG,
 	KEY_MQ_MSGSIZE,
 	KEY_MAX_READ,
+	KEY_FSNAME,
+	KEY_SUBTYPE,
 };
 
 struct parse_state {
@@ -32,6 +34,7 @@ struct parse_state {
 	int positional;
 	char *positionals[2];
 	bool default_permissions;
+	bool fsname, subtype;
 	char *err;
 	size_t errsize;
 };
@@ -49,6 +52,8 @@ static const struct fuse_opt ipcfs_opt_spec[] = {
 	FUSE_OPT_KEY("mq_maxmsg=", KEY_MQ_MAXMSG),
 	FUSE_OPT_KEY("mq_msgsize=", KEY_MQ_MSGSIZE),
 	FUSE_OPT_KEY("max_read=", KEY_MAX_READ),
+	FUSE_OPT_KEY("fsname=", KEY_FSNAME),
+	FUSE_OPT_KEY("subtype=", KEY_SUBTYPE),
 	FUSE_OPT_END,
 };
 
@@ -112,6 +117,12 @@ static int opt_proc(void *data, const char *arg, int key,
 			return fail(ps, "bad value in -o %s (a size in bytes, 1 or more)",
 				    arg);
 		return 0;
+	case KEY_FSNAME:
+		ps->fsname = true;
+		return 1;
+	case KEY_SUBTYPE:
+		ps->subtype = true;
+		return 1;
 	case KEY_MAX_READ:
 		return fail(ps, "-o %s: ipcfs sets max_read itself", arg);
 	case FUSE_OPT_KEY_NONOPT:
@@ -165,6 +176,10 @@ int opts_parse(struct fuse_args *args, struct ipcfs_opts *o,
 	 * init(); see FS_MAX_IO.
 	 */
 	if (fuse_opt_add_arg(args, "-omax_read=" IPCFS_STR(FS_MAX_IO_BYTES)))
+		return -ENOMEM;
+	/* `mount` and findmnt then say "ipcfs on DIR type fuse.ipcfs" */
+	if ((!ps.fsname && fuse_opt_add_arg(args, "-ofsname=ipcfs")) ||
+	    (!ps.subtype && fuse_opt_add_arg(args, "-osubtype=ipcfs")))
 		return -ENOMEM;
 	if (o->allow_other && !ps.default_permissions &&
 	    fuse_opt_add_arg(args, "-odefault_permissions"))

@@ -64,6 +64,8 @@ int main(void)
 	is_str(r.mountpoint, "/mnt", "the mountpoint");
 	ok(!r.o.foreground && !r.o.debug, "background by default");
 	ok(strstr(r.args, "max_read=1048576") != NULL, "max_read added");
+	ok(strstr(r.args, "fsname=ipcfs") && strstr(r.args, "subtype=ipcfs"),
+	   "named ipcfs for mount(8) and findmnt");
 
 	r = RUN("-f", "/mnt");
 	ok(r.rc == 0 && r.o.foreground, "-f");
@@ -111,5 +113,6 @@ int main(void)
 	r = RUN("-o", "fsname=foo,nosuid", "/mnt");
 	ok(r.rc == 0 && strstr(r.args, "fsname=foo"),
 	   "FUSE options passed on for libfuse to judge");
+	ok(strstr(r.args, "fsname=ipcfs") == NULL, "a given fsname is kept");
 	return done_testing();
 }
