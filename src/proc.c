@@ -330,8 +330,13 @@ static int proc_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 	if (n->type == NODE_PID_DIR)
 		attr_init(fs, st, PROC_INO(p->pid, 0), S_IFDIR | 0555);
 	else
+		/*
+		 * signal is writable by all: the kernel's mode check cannot
+		 * express kill(2)'s rules (saved uids, SIGCONT within a
+		 * session), so the server applies them at open.
+		 */
 		attr_init(fs, st, PROC_INO(p->pid, n->sub + 1),
-			  S_IFREG | (n->sub == PF_SIGNAL ? 0200 : 0444));
+			  S_IFREG | (n->sub == PF_SIGNAL ? 0222 : 0444));
 	st->st_uid = ruid;
 	st->st_gid = rgid;
 	st->st_atime = st->st_mtime = st->st_ctime = p->start;

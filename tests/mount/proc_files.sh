@@ -55,7 +55,8 @@ kill "${many[@]}"
 # proc/<pid>/: the seven files, owners, modes, times.
 is "$(ls "$M/proc/$sp" | tr '\n' ' ')" "blocked caught ignored pending signal state wait " \
 	"a process directory has its seven files"
-is "$(stat -c '%A %U' "$M/proc/$sp/signal")" "--w------- root" "signal: write-only, owned by the real uid"
+is "$(stat -c '%A %U' "$M/proc/$sp/signal")" "--w--w--w- root" \
+	"signal: write-only for all (kill(2)'s rules decide), owned by the real uid"
 is "$(stat -c '%A' "$M/proc/$sp/wait")" "-r--r--r--" "wait is read-only"
 is "$(stat -c '%A %U' "$M/proc/$sp")" "dr-xr-xr-x root" "the directory"
 start=$(stat -c %Y "$M/proc/$sp")
