@@ -18,6 +18,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+bool pidpin_resource_error(int err)
+{
+	return err == EMFILE || err == ENFILE || err == ENOMEM;
+}
+
 /* Once the kernel said ENOSYS, stop asking. */
 static bool no_pidfd;
 
@@ -57,7 +62,7 @@ int pidpin_read(const struct pidpin *pp, const char *file, char *buf,
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 	}
 	if (fd < 0)
-		return -ESRCH;
+		return pidpin_resource_error(errno) ? -errno : -ESRCH;
 	n = read(fd, buf, size - 1);
 	close(fd);
 	/*
@@ -98,9 +103,7 @@ int pidpin_open(struct pidpin *pp, pid_t pid)
 	pp->pidfd = -1;
 	if (err != -ENOSYS) {
 		/* ESRCH: no such pid; EINVAL/ENOENT: a thread's id */
-		return (err == -EMFILE || err == -ENFILE || err == -ENOMEM)
-			       ? err
-			       : -ENOENT;
+		return pidpin_resource_error(-err) ? err : -ENOENT;
 	}
 	/*
 	 * No pidfds: the /proc/<pid> directory pins the process, and only a
@@ -109,7 +112,7 @@ int pidpin_open(struct pidpin *pp, pid_t pid)
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
 	pp->procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (pp->procfd < 0)
-		return errno == EMFILE || errno == ENFILE ? -errno : -ENOENT;
+		return pidpin_resource_error(errno) ? -errno : -ENOENT;
 	err = pidpin_read(pp, "status", text, sizeof(text));
 	t = err ? NULL : strstr(text, "\nTgid:");
 	if (!t || atoi(t + 6) != pid) {

@@ -21,6 +21,9 @@ struct pidpin {
 	int procfd; /* /proc/<pid>, O_PATH, only without pidfds */
 };
 
+/* Out of fds or memory: worth telling the caller as is, not as ENOENT. */
+bool pidpin_resource_error(int err);
+
 /* -ENOENT: no such process (or a thread, not a process). */
 int pidpin_open(struct pidpin *pp, pid_t pid);
 void pidpin_close(struct pidpin *pp);
@@ -28,7 +31,10 @@ void pidpin_close(struct pidpin *pp);
 bool pidpin_present(const struct pidpin *pp);
 /* Ended: a zombie, or reaped. */
 bool pidpin_ended(const struct pidpin *pp);
-/* Reads /proc/<pid>/<file> of the pinned process; -ESRCH once reaped. */
+/*
+ * Reads /proc/<pid>/<file> of the pinned process; -ESRCH once reaped,
+ * -EMFILE and the like when the server is short of resources.
+ */
 int pidpin_read(const struct pidpin *pp, const char *file, char *buf,
 		size_t size);
 /* pidfd_send_signal, or kill/rt_sigqueueinfo after a presence check. */

@@ -230,7 +230,8 @@ static int pidobj_new(struct ipcfs *fs, pid_t pid, struct pidobj **out)
 		goto out_free;
 	err = pidpin_read(&p->pin, "stat", text, sizeof(text));
 	if (err || procstat_parse_stat(text, &ps)) {
-		err = -ENOENT;
+		if (!pidpin_resource_error(-err))
+			err = -ENOENT;
 		goto out_close;
 	}
 	p->start = pf->boot_time +

@@ -1,0 +1,106 @@
+#!/bin/bash
+# Processes that exec, exit and are reaped, or whose pid is reused, while
+# the tree has them open; a server short of file descriptors.  Nothing may
+# hang, crash, or reach the wrong process.
+. "${TESTS_SRC:-$(dirname "$0")/..}/lib.sh"
+mount_ipcfs
+T=$(mktemp -d)
+on_exit "rm -rf $T"
+
+# exec keeps the process: an open signal file follows it into the new image.
+mkfifo "$T/go"
+exec 5<>"$T/go"
+start_logged "$T/exec" bash -c "read -r _ <'$T/go'; exec '$HELPERS/catch' USR1"
+pid=$LOGGED_PID
+sleep 0.2
+exec 3>"$M/proc/$pid/signal"
+echo go >&5
+line_of "$T/exec" 1 >/dev/null
+echo USR1 >&3; rc=$?
+exec 3>&-
+is "$rc" 0 "a signal file opened before exec still works after it"
+is "$(line_of "$T/exec" 2)" "Caught: User defined signal 1" "and reaches the new image"
+kill -9 "$pid"
+
+# A pid reused while an old signal file is open: the old file never
+# reaches the new process.  ns_last_pid makes the reuse happen now.
+if [ -w /proc/sys/kernel/ns_last_pid ]; then
+	sleep 1000 & old=$!
+	exec 3>"$M/proc/$old/signal"
+	kill -9 "$old"; wait "$old" 2>/dev/null
+	new=
+	for try in 1 2 3 4 5; do
+		echo $((old - 1)) >/proc/sys/kernel/ns_last_pid
+		start_logged "$T/reuse" "$HELPERS/catch" USR1 INT
+		new=$(helper_pid "$T/reuse")
+		[ "$new" = "$old" ] && break
+		kill -9 "$new"
+	done
+	if [ "$new" = "$old" ]; then
+		err=$( { echo USR1 >&3; } 2>&1 )
+		like "$err" "No such process" "pid $old reused: the old open file gives ESRCH"
+		sleep 0.2
+		is "$(wc -l <"$T/reuse")" 1 "and the new process got nothing"
+		echo INT >"$M/proc/$new/signal"
+		is "$(line_of "$T/reuse" 2)" "Caught: Interrupt" "a new open of proc/$new reaches the new process"
+		kill -9 "$new"
+	else
+		pass "# SKIP could not get pid $old reused"
+		pass "# SKIP"
+		pass "# SKIP"
+	fi
+	exec 3>&-
+else
+	pass "# SKIP ns_last_pid is not writable"
+fi
+
+# Processes ending while their directories are listed and read.
+for i in $(seq 100); do
+	sleep 1000 & p=$!
+	( ls -l "$M/proc/$p" >/dev/null 2>&1; cat "$M/proc/$p/state" "$M/proc/$p/caught" >/dev/null 2>&1 ) &
+	kill -9 "$p"
+done
+wait_for bash -c "! pgrep -f '^ls -l $M/proc' >/dev/null"
+ok "100 processes killed while being read: no reader hung" \
+	bash -c "! pgrep -f '^(ls -l|cat) $M/proc' >/dev/null"
+for i in $(seq 300); do true & done
+ls "$M/proc" >/dev/null &
+lister=$!
+for i in $(seq 300); do true & done
+wait "$lister"; rc=$?
+is "$rc" 0 "listing proc/ while 600 processes come and go"
+ok "server still alive" server_alive
+umount_ipcfs
+
+# Few file descriptors: lookups beyond the limit fail with EMFILE, the
+# server lives on, and once the kernel lets go of names they work again.
+# (a server running as root raises its limit where it may; here it may not
+# go past the 64 set for it only if it lacks CAP_SYS_RESOURCE, so the
+# limit is set on the running server from outside instead)
+mkdir -p "$T/mnt"
+"$IPCFS" -f "$T/mnt" 2>"$T/log" &
+fdserver=$!
+wait_for test -e "$T/mnt/signals"
+prlimit --pid "$fdserver" --nofile=64:64
+wait_for test -e "$T/mnt/signals"
+pids=()
+for i in $(seq 100); do sleep 1000 & pids+=($!); done
+fails=0
+for p in "${pids[@]}"; do
+	cat "$T/mnt/proc/$p/state" >/dev/null 2>>"$T/err" || fails=$((fails + 1))
+done
+ok "with 64 fds, some of 100 lookups fail ($fails)" test "$fails" -gt 0
+is "$(grep -vc 'Too many open files' "$T/err")" 0 "all with EMFILE, none as ENOENT"
+ok "the server lives" test -e "$T/mnt/signals"
+kill -9 "${pids[@]}"
+wait "${pids[@]}" 2>/dev/null
+sync; echo 2 >/proc/sys/vm/drop_caches
+sleep 1
+sleep 1000 & p=$!
+is "$(cat "$T/mnt/proc/$p/state" 2>&1)" sleeping "after the kernel forgets, lookups work again"
+kill -9 "$p"
+fusermount3 -u "$T/mnt"
+wait "$fdserver"; rc=$?
+is "$rc" 0 "that server exits 0"
+
+done_testing
