@@ -187,6 +187,7 @@ struct ipcfs {
 	int epfd;
 	struct watch fuse_watch;
 	struct watch signal_watch;
+	struct watch notifier_watch;
 	int sigfd;
 	struct fuse_buf fbuf;
 	struct list_head interrupted; /* parked requests to answer EINTR */

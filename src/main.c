@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -96,6 +97,33 @@ static void block_signals(void)
 	sigaddset(&set, SIGRTMIN + MQ_NOTIFY_SIGNAL_OFFSET);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+static void on_notifier_done(struct ipcfs *fs, struct watch *w,
+			     uint32_t events)
+{
+	(void)w;
+	(void)events;
+	fuse_session_exit(fs->se);
+}
+
+/*
+ * The notifier may be inside the kernel, waiting for a directory lock
+ * that a pending LOOKUP holds: keep answering requests until it is out,
+ * or joining it would wait forever.
+ */
+static void stop_notifier(struct ipcfs *fs)
+{
+	int done_fd = notifier_stop_begin(&fs->notifier);
+
+	if (done_fd >= 0 && !notifier_done(&fs->notifier) && fs->epfd >= 0 &&
+	    loop_add(fs, &fs->notifier_watch, done_fd, EPOLLIN,
+		     on_notifier_done) == 0) {
+		fuse_session_reset(fs->se);
+		loop_run(fs);
+		loop_remove(fs, &fs->notifier_watch);
+	}
+	notifier_stop_finish(&fs->notifier);
 }
 
 static int state_init(struct ipcfs *fs)
@@ -187,9 +215,9 @@ int main(int argc, char *argv[])
 	if (err)
 		fprintf(stderr, "ipcfs: %s\n", strerror(-err));
 	ret = err ? 1 : fs.exit_status;
-	notifier_stop(&fs.notifier);
 	/* Parked callers get ENOTCONN now rather than hang on the unmount. */
 	fs_shutdown(&fs);
+	stop_notifier(&fs);
 out_unmount:
 	fuse_session_unmount(fs.se);
 out_session:

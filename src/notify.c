@@ -8,9 +8,12 @@
 #include "notify.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <fuse_lowlevel.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 static void *notifier_main(void *arg)
 {
@@ -37,6 +40,8 @@ static void *notifier_main(void *arg)
 		pthread_mutex_lock(&nt->lock);
 	}
 	pthread_mutex_unlock(&nt->lock);
+	if (eventfd_write(nt->done_fd, 1))
+		abort(); /* the loop would wait for us forever */
 	return NULL;
 }
 
@@ -46,35 +51,56 @@ int notifier_start(struct notifier *nt, struct fuse_session *se)
 
 	memset(nt, 0, sizeof(*nt));
 	nt->se = se;
+	nt->done_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (nt->done_fd < 0)
+		return -errno;
 	nt->ring = calloc(NOTIFY_QUEUE_MAX, sizeof(*nt->ring));
-	if (!nt->ring)
+	if (!nt->ring) {
+		close(nt->done_fd);
 		return -ENOMEM;
+	}
 	pthread_mutex_init(&nt->lock, NULL);
 	pthread_cond_init(&nt->cond, NULL);
 	err = pthread_create(&nt->thread, NULL, notifier_main, nt);
 	if (err) {
 		free(nt->ring);
 		nt->ring = NULL;
+		close(nt->done_fd);
 		return -err;
 	}
 	nt->running = true;
 	return 0;
 }
 
-void notifier_stop(struct notifier *nt)
+int notifier_stop_begin(struct notifier *nt)
 {
 	if (!nt->running)
-		return;
+		return -1;
 	pthread_mutex_lock(&nt->lock);
 	nt->stop = true;
 	nt->count = 0; /* the mount is going away: nothing left to tell */
 	pthread_cond_signal(&nt->cond);
 	pthread_mutex_unlock(&nt->lock);
+	return nt->done_fd;
+}
+
+bool notifier_done(struct notifier *nt)
+{
+	struct pollfd p = { .fd = nt->done_fd, .events = POLLIN };
+
+	return !nt->running || poll(&p, 1, 0) == 1;
+}
+
+void notifier_stop_finish(struct notifier *nt)
+{
+	if (!nt->running)
+		return;
 	pthread_join(nt->thread, NULL);
 	pthread_mutex_destroy(&nt->lock);
 	pthread_cond_destroy(&nt->cond);
 	free(nt->ring);
 	nt->ring = NULL;
+	close(nt->done_fd);
 	nt->running = false;
 }
 

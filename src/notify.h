@@ -34,12 +34,21 @@ struct notifier {
 	struct notice *ring;
 	size_t head, count;
 	bool stop, running;
+	int done_fd; /* eventfd, readable once the thread has returned */
 	struct fuse_session *se;
 	uint64_t dropped;
 };
 
 int notifier_start(struct notifier *nt, struct fuse_session *se);
-void notifier_stop(struct notifier *nt);
+/*
+ * Stopping takes two steps: stop_begin drops what is queued and returns an
+ * fd that becomes readable when the thread is out.  The thread may be in
+ * the kernel, waiting for a directory lock that a pending LOOKUP holds, so
+ * the caller must keep answering requests until then; stop_finish joins.
+ */
+int notifier_stop_begin(struct notifier *nt);
+bool notifier_done(struct notifier *nt);
+void notifier_stop_finish(struct notifier *nt);
 /* Forget the dentry @name of directory @parent. */
 void notify_entry(struct notifier *nt, uint64_t parent, const char *name);
 /* Drop the cached attributes and data of @ino. */
