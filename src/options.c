@@ -172,6 +172,16 @@ int opts_parse(struct fuse_args *args, struct ipcfs_opts *o,
 	if (ps.positional == 2)
 		free(ps.positionals[0]);
 	/*
+	 * fuse_opt_parse() keeps a final "--" when -o options came before
+	 * it, and what we add below would follow it as non-options, which
+	 * libfuse refuses.  Every non-option was taken out above, so a "--"
+	 * left can only be last: drop it.
+	 */
+	if (args->argc > 1 && strcmp(args->argv[args->argc - 1], "--") == 0) {
+		free(args->argv[--args->argc]);
+		args->argv[args->argc] = NULL;
+	}
+	/*
 	 * libfuse 3.14 wants the same max_read in the mount options as in
 	 * init(); see FS_MAX_IO.
 	 */

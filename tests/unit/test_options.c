@@ -114,5 +114,13 @@ int main(void)
 	ok(r.rc == 0 && strstr(r.args, "fsname=foo"),
 	   "FUSE options passed on for libfuse to judge");
 	ok(strstr(r.args, "fsname=ipcfs") == NULL, "a given fsname is kept");
+
+	/* Found by tests/fuzz/fuzz_options: libfuse kept the "--". */
+	r = RUN("-o", "allow_other", "--", "/mnt");
+	ok(r.rc == 0 && strcmp(r.mountpoint, "/mnt") == 0,
+	   "-- after -o options: the mountpoint follows it");
+	ok(strstr(r.args, "-- ") == NULL && strstr(r.args, "max_read=") &&
+	   strstr(r.args, "default_permissions"),
+	   "-- after -o options is not left before our options: %s", r.args);
 	return done_testing();
 }
