@@ -215,9 +215,13 @@ int main(int argc, char *argv[])
 	if (err)
 		fprintf(stderr, "ipcfs: %s\n", strerror(-err));
 	ret = err ? 1 : fs.exit_status;
-	/* Parked callers get ENOTCONN now rather than hang on the unmount. */
-	fs_shutdown(&fs);
+	/*
+	 * The notifier first: stopping it may take answering a few more
+	 * requests, which needs every open file still in place.  Then parked
+	 * callers get ENOTCONN rather than hang on the unmount.
+	 */
 	stop_notifier(&fs);
+	fs_shutdown(&fs);
 out_unmount:
 	fuse_session_unmount(fs.se);
 out_session:
