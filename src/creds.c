@@ -123,21 +123,6 @@ int caller_enter(struct caller_ctx *cc, const struct creds *c, pid_t tgid)
 	if (cc->ngroups < 0)
 		cc->ngroups = 0;
 
-	/*
-	 * RLIMIT_MSGQUEUE is per process, so the caller's limit is set on
-	 * the whole server for the duration: only the loop thread creates
-	 * queues, so nothing else sees it.
-	 */
-	if (tgid > 0 && prlimit(tgid, RLIMIT_MSGQUEUE, NULL, &rl) == 0) {
-		struct rlimit old;
-
-		if (getrlimit(RLIMIT_MSGQUEUE, &old) == 0 &&
-		    setrlimit(RLIMIT_MSGQUEUE, &rl) == 0) {
-			cc->saved_msgqueue_cur = old.rlim_cur;
-			cc->saved_msgqueue_max = old.rlim_max;
-			cc->rlimit_set = true;
-		}
-	}
 	if (syscall(SYS_setgroups, c->ngroups, c->groups) ||
 	    syscall(SYS_setresgid, c->fsgid, c->fsgid, -1) ||
 	    syscall(SYS_setresuid, c->fsuid, c->fsuid, 0)) {
@@ -148,6 +133,30 @@ int caller_enter(struct caller_ctx *cc, const struct creds *c, pid_t tgid)
 		return err;
 	}
 	cc->switched = true;
+
+	/*
+	 * RLIMIT_MSGQUEUE is per process, so the caller's limit is set on
+	 * the whole server for the duration: only the loop thread creates
+	 * queues, so nothing else sees it.  Read after the switch: without
+	 * CAP_SYS_RESOURCE, prlimit() may only look at a process with our
+	 * ids.  Only the soft limit counts (the kernel checks rlim_cur), and
+	 * only it is changed: a lowered hard limit could not be raised back
+	 * without CAP_SYS_RESOURCE.
+	 */
+	if (tgid > 0 && prlimit(tgid, RLIMIT_MSGQUEUE, NULL, &rl) == 0) {
+		struct rlimit old;
+
+		if (getrlimit(RLIMIT_MSGQUEUE, &old) == 0) {
+			if (rl.rlim_cur > old.rlim_max)
+				rl.rlim_cur = old.rlim_max;
+			rl.rlim_max = old.rlim_max;
+			if (setrlimit(RLIMIT_MSGQUEUE, &rl) == 0) {
+				cc->saved_msgqueue_cur = old.rlim_cur;
+				cc->saved_msgqueue_max = old.rlim_max;
+				cc->rlimit_set = true;
+			}
+		}
+	}
 	return 0;
 }
 
@@ -165,10 +174,7 @@ void caller_leave(struct caller_ctx *cc)
 		struct rlimit rl = { cc->saved_msgqueue_cur,
 				     cc->saved_msgqueue_max };
 
-		/*
-		 * Raising the hard limit back needs CAP_SYS_RESOURCE, which
-		 * root has again now.
-		 */
+		/* the same hard limit: raising the soft one back is allowed */
 		setrlimit(RLIMIT_MSGQUEUE, &rl);
 		cc->rlimit_set = false;
 	}

@@ -560,6 +560,15 @@ static void ipc_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		release_file(fs, handle_of(fi));
 }
 
+/*
+ * A read or write carries the file's flags now: O_NONBLOCK may have been
+ * set or cleared with fcntl() since the open.
+ */
+static void take_nonblock(struct handle *h, const struct fuse_file_info *fi)
+{
+	h->flags = (h->flags & ~O_NONBLOCK) | (fi->flags & O_NONBLOCK);
+}
+
 static void ipc_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		     struct fuse_file_info *fi)
 {
@@ -567,6 +576,7 @@ static void ipc_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	const struct family_ops *ops = family_of(h->node);
 
 	(void)ino;
+	take_nonblock(h, fi);
 	if (ops->read)
 		ops->read(fs_of(req), req, h, size, off);
 	else
@@ -580,6 +590,7 @@ static void ipc_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 	const struct family_ops *ops = family_of(h->node);
 
 	(void)ino;
+	take_nonblock(h, fi);
 	if (ops->write)
 		ops->write(fs_of(req), req, h, buf, size, off);
 	else

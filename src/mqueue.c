@@ -1,62 +1,655 @@
 /*
- * The message queue family (placeholder until the queue issue lands):
- * mq/ exists and is empty.
+ * The message queue family: mq/ lists every POSIX message queue of the
+ * system, mq/<q>/ is one queue (next, 0..31 and any priority by name,
+ * maxmsg, msgsize, curmsgs).  mkdir creates a queue and rmdir removes it,
+ * both as the caller; chmod and chown act on the queue.  This file is the
+ * tree: names, attributes, directories, create and remove.  The view of
+ * the mqueue file system is in mqview.c, queue objects and wake-ups in
+ * mqobj.c, the traffic in mqio.c.  Loop thread only.
  */
 #define _GNU_SOURCE
-#include "family.h"
+#include "mqueue.h"
+#include "route.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Iteration over the mqueue directory, for readdir of mq/. */
+struct mq_dir_state {
+	DIR *d;
+	off_t pos;          /* offset of the last entry handed out */
+	bool have_pending;  /* an entry read that did not fit last time */
+	ino_t pending_ino;
+	char pending_name[ROUTE_NAME_MAX + 1];
+};
+
+static struct queue *queue_of(struct node *n)
+{
+	return n->type == NODE_QUEUE_DIR ? n->obj : n->parent->obj;
+}
+
+/* ---- names ---- */
+
+/* The live object for the queue now called @name; a new reference. */
+static int queue_by_name(struct ipcfs *fs, const char *name,
+			 struct queue **out)
+{
+	struct mq_family *mf = fs->mq;
+	struct list_head *pos;
+	struct stat st;
+
+	if (mf->dirfd >= 0) {
+		if (fstatat(mf->dirfd, name, &st, AT_SYMLINK_NOFOLLOW))
+			return -errno;
+		return queue_get_or_open(fs, name, st.st_ino, (mqd_t)-1, out);
+	}
+	/* no view: a name stays with its object until it is removed here */
+	list_for_each(pos, &mf->queues) {
+		struct queue *q = list_entry(pos, struct queue, link);
+
+		if (!q->gone && strcmp(q->name, name) == 0) {
+			queue_get(q);
+			*out = q;
+			return 0;
+		}
+	}
+	return queue_get_or_open(fs, name, 0, (mqd_t)-1, out);
+}
+
+/*
+ * A mkdir spec ("q,maxmsg=10") that is no queue's own name stands for
+ * queue q, with timeouts 0: `mkdir -m` chmods the new directory by the
+ * name it gave, and a spec for an existing queue is EEXIST.
+ */
+static int queue_by_spec(struct ipcfs *fs, const char *spec,
+			 struct queue **out)
+{
+	char name[ROUTE_NAME_MAX + 1];
+	long maxmsg, msgsize;
+
+	if (!strchr(spec, ',') ||
+	    route_mkdir_queue(spec, name, &maxmsg, &msgsize))
+		return -ENOENT;
+	return queue_by_name(fs, name, out);
+}
+
+static int lookup_queue(struct ipcfs *fs, struct node *dir, const char *name,
+			struct node **out)
+{
+	struct node *n = node_find(fs, dir, name);
+	struct queue *q;
+	int err = route_ipc_name(name);
+
+	if (err)
+		return err;
+	err = queue_by_name(fs, name, &q);
+	if (err == -ENOENT)
+		err = queue_by_spec(fs, name, &q);
+	if (err) {
+		if (n && err == -ENOENT) {
+			queue_gone(fs, n->obj);
+			node_unhash(fs, n);
+		}
+		return err;
+	}
+	if (n && n->obj == q) {
+		queue_put(fs, q);
+		*out = n;
+		return 0;
+	}
+	if (n && strcmp(((struct queue *)n->obj)->name, name) == 0)
+		queue_gone(fs, n->obj); /* the name is another queue now */
+	n = node_new(fs, dir, name, NODE_QUEUE_DIR, 0, q);
+	*out = n;
+	return n ? 0 : -ENOMEM;
+}
 
 static int mq_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 		     const char *name, struct node **out)
 {
-	(void)fs, (void)req, (void)dir, (void)name, (void)out;
+	struct node *n;
+	int f;
+
+	(void)req;
+	mqview_start(fs);
+	if (dir->type == NODE_MQ_DIR)
+		return lookup_queue(fs, dir, name, out);
+	if (dir->type != NODE_QUEUE_DIR)
+		return -ENOTDIR;
+	if (queue_of(dir)->gone)
+		return -ENOENT; /* like a removed directory */
+	f = route_queue_file(name);
+	if (f < 0)
+		return f;
+	n = node_find(fs, dir, name);
+	if (!n)
+		n = node_new(fs, dir, name, NODE_QUEUE_FILE, f, NULL);
+	*out = n;
+	return n ? 0 : -ENOMEM;
+}
+
+/* ---- attributes ---- */
+
+static int queue_stat(struct ipcfs *fs, struct queue *q, struct stat *st)
+{
+	if (q->mqd != (mqd_t)-1)
+		return fstat(q->mqd, st) ? -errno : 0;
+	if (fs->mq->dirfd >= 0 &&
+	    fstatat(fs->mq->dirfd, q->name, st, AT_SYMLINK_NOFOLLOW) == 0)
+		return 0;
 	return -ENOENT;
 }
 
-static int mq_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
+/* Bytes of all messages in the queue (the mqueue file's QSIZE). */
+static off_t queue_bytes(struct queue *q)
 {
+	unsigned long long qsize;
+	char text[160];
+	long pid;
+	ssize_t n;
+
+	if (q->mqd == (mqd_t)-1)
+		return 0;
+	n = pread(q->mqd, text, sizeof(text) - 1, 0);
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	return mq_parse_status(text, &qsize, &pid) ? 0 : (off_t)qsize;
+}
+
+static void mq_root_attr(struct ipcfs *fs, struct node *n, struct stat *st)
+{
+	struct stat real;
+
 	attr_init(fs, st, n->id, S_IFDIR | 01777);
+	st->st_uid = 0;
+	st->st_gid = 0;
+	if (fs->mq->dirfd >= 0 && fstat(fs->mq->dirfd, &real) == 0) {
+		st->st_uid = real.st_uid;
+		st->st_gid = real.st_gid;
+		st->st_atim = real.st_atim;
+		st->st_mtim = real.st_mtim;
+		st->st_ctim = real.st_ctim;
+	}
+}
+
+static int mq_tree_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
+{
+	struct queue *q;
+	struct stat real;
+	char text[24];
+	int file, err;
+
+	if (n->type == NODE_MQ_DIR) {
+		mq_root_attr(fs, n, st);
+		return 0;
+	}
+	q = queue_of(n);
+	err = queue_stat(fs, q, &real);
+	if (err)
+		return err;
+	file = n->type == NODE_QUEUE_DIR ? MQ_FILE_DIR : n->sub;
+	attr_init(fs, st, (fuse_ino_t)mq_ino(q->ino, file),
+		  file == MQ_FILE_DIR ? mq_dir_mode(real.st_mode)
+				      : mq_file_mode(real.st_mode, file));
+	st->st_uid = real.st_uid;
+	st->st_gid = real.st_gid;
+	st->st_atim = real.st_atim;
+	st->st_mtim = real.st_mtim;
+	st->st_ctim = real.st_ctim;
+	if (file == MQ_FILE_DIR) {
+		st->st_size = queue_bytes(q);
+	} else if (mq_file_is_priority(file)) {
+		/* stdio sizes its buffer by this: a whole message per write */
+		if (q->msgsize > st->st_blksize)
+			st->st_blksize = q->msgsize;
+	} else if (file != QF_NEXT) {
+		long v = file == QF_MAXMSG    ? q->maxmsg
+			 : file == QF_MSGSIZE ? q->msgsize
+					      : queue_curmsgs(q);
+
+		st->st_size = (off_t)mq_format_number(v, text, sizeof(text));
+	}
 	return 0;
 }
 
 static void mq_timeouts(struct ipcfs *fs, struct node *n, double *entry,
 			double *attr)
 {
-	(void)fs, (void)n;
+	struct queue *q;
+
+	(void)fs;
 	*entry = *attr = STABLE_TIMEOUT;
+	if (n->type == NODE_MQ_DIR)
+		return;
+	q = queue_of(n);
+	if (q->gone ||
+	    (n->type == NODE_QUEUE_DIR && strcmp(n->name, q->name) != 0))
+		*entry = *attr = 0; /* a removed queue, or a mkdir spec name */
+	else if (n->type == NODE_QUEUE_DIR)
+		/*
+		 * Other programs remove and make queues behind our back; the
+		 * inotify invalidation comes microseconds late, and a stale
+		 * name could even lead to the old queue.  A queue's name is
+		 * looked up on every path walk (one fstatat); what is below
+		 * it cannot change on its own.
+		 */
+		*entry = 0;
+	else if (n->type == NODE_QUEUE_FILE && n->sub == QF_CURMSGS)
+		*attr = 0; /* its size changes with every message */
+}
+
+static void mq_release_obj(struct ipcfs *fs, struct node *n)
+{
+	if (n->type == NODE_QUEUE_DIR && n->obj)
+		queue_put(fs, n->obj);
+}
+
+/* ---- directories ---- */
+
+static void free_dir_state(void *state)
+{
+	struct mq_dir_state *ds = state;
+
+	closedir(ds->d);
+	free(ds);
+}
+
+static int mq_opendir(struct ipcfs *fs, fuse_req_t req, struct dir_handle *dh)
+{
+	struct mq_dir_state *ds;
+	int fd;
+
+	(void)req;
+	mqview_start(fs);
+	if (dh->h.node->type != NODE_MQ_DIR || fs->mq->dirfd < 0)
+		return 0;
+	ds = calloc(1, sizeof(*ds));
+	if (!ds)
+		return -ENOMEM;
+	fd = openat(fs->mq->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ds->d = fd < 0 ? NULL : fdopendir(fd);
+	if (!ds->d) {
+		int err = -errno;
+
+		if (fd >= 0)
+			close(fd);
+		free(ds);
+		return err;
+	}
+	ds->pos = 2;
+	dh->state = ds;
+	dh->free_state = free_dir_state;
+	return 0;
+}
+
+static bool next_entry(struct mq_dir_state *ds)
+{
+	struct dirent *de;
+
+	while ((de = readdir(ds->d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(ds->pending_name, sizeof(ds->pending_name), "%s",
+			 de->d_name);
+		ds->pending_ino = de->d_ino;
+		ds->have_pending = true;
+		return true;
+	}
+	return false;
+}
+
+/* Offsets: 1 ".", 2 "..", then 3, 4, ... in the mqueue directory's order. */
+static int readdir_queues(struct dir_handle *dh, struct dirbuf *b, off_t off)
+{
+	struct mq_dir_state *ds = dh->state;
+
+	if (off < 1 && !dirbuf_add(b, ".", INO_MQ, S_IFDIR, 1))
+		return 0;
+	if (off < 2 && !dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2))
+		return 0;
+	if (!ds)
+		return 0;
+	if (off < 2)
+		off = 2;
+	if (off != ds->pos) {
+		rewinddir(ds->d);
+		ds->pos = 2;
+		ds->have_pending = false;
+	}
+	while (ds->have_pending || next_entry(ds)) {
+		if (ds->pos >= off &&
+		    !dirbuf_add(b, ds->pending_name,
+				mq_ino(ds->pending_ino, MQ_FILE_DIR), S_IFDIR,
+				ds->pos + 1))
+			break;
+		ds->pos++;
+		ds->have_pending = false;
+	}
+	return 0;
 }
 
 static int mq_readdir(struct ipcfs *fs, struct dir_handle *dh,
 		      struct dirbuf *b, off_t off)
 {
-	(void)fs, (void)dh;
-	if (off < 1 && !dirbuf_add(b, ".", INO_MQ, S_IFDIR, 1))
+	struct queue *q;
+	char name[16];
+	off_t next;
+
+	(void)fs;
+	if (dh->h.node->type == NODE_MQ_DIR)
+		return readdir_queues(dh, b, off);
+	q = dh->h.node->obj;
+	if (off < 1 && !dirbuf_add(b, ".", mq_ino(q->ino, MQ_FILE_DIR),
+				   S_IFDIR, 1))
 		return 0;
-	if (off < 2)
-		dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2);
+	if (off < 2 && !dirbuf_add(b, "..", INO_MQ, S_IFDIR, 2))
+		return 0;
+	/* next, 0..31, maxmsg, msgsize, curmsgs */
+	for (int i = 0; i < 1 + ROUTE_PRIO_LISTED + QF_END - QF_MAXMSG; i++) {
+		int file = i == 0 ? QF_NEXT
+			   : i <= ROUTE_PRIO_LISTED
+				   ? i - 1
+				   : QF_MAXMSG + i - 1 - ROUTE_PRIO_LISTED;
+
+		next = i + 3;
+		if (off >= next)
+			continue;
+		if (!dirbuf_add(b, queue_file_name(file, name, sizeof(name)),
+				mq_ino(q->ino, file), S_IFREG, next))
+			break;
+	}
 	return 0;
+}
+
+/* ---- create, remove, chmod, chown ---- */
+
+static long sysctl_value(const char *file, long fallback)
+{
+	char path[64], text[32];
+	ssize_t n;
+	long v;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/fs/mqueue/%s", file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fallback;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return fallback;
+	text[n] = '\0';
+	return mq_parse_sysctl(text, &v) ? fallback : v;
+}
+
+/*
+ * Attributes of a new queue: the mkdir spec, else the mount's defaults,
+ * else the system's (what mq_open with no attributes gives: the default
+ * capped by the maximum).  NULL when nothing was asked for at all.
+ */
+static struct mq_attr *new_attr(struct ipcfs *fs, long maxmsg, long msgsize,
+				struct mq_attr *attr)
+{
+	if (!maxmsg)
+		maxmsg = fs->opts.mq_maxmsg;
+	if (!msgsize)
+		msgsize = fs->opts.mq_msgsize;
+	if (!maxmsg && !msgsize)
+		return NULL;
+	if (!maxmsg) {
+		maxmsg = sysctl_value("msg_default", 10);
+		if (maxmsg > sysctl_value("msg_max", maxmsg))
+			maxmsg = sysctl_value("msg_max", maxmsg);
+	}
+	if (!msgsize) {
+		msgsize = sysctl_value("msgsize_default", 8192);
+		if (msgsize > sysctl_value("msgsize_max", msgsize))
+			msgsize = sysctl_value("msgsize_max", msgsize);
+	}
+	memset(attr, 0, sizeof(*attr));
+	attr->mq_maxmsg = maxmsg;
+	attr->mq_msgsize = msgsize;
+	return attr;
+}
+
+/*
+ * Runs @op as the caller: its uids, gids, groups and RLIMIT_MSGQUEUE, so
+ * the kernel checks and accounts the caller, never the server.
+ */
+static int as_caller(fuse_req_t req, int (*op)(void *arg), void *arg)
+{
+	struct caller_ctx cc;
+	struct creds c;
+	mode_t old_umask;
+	int err;
+
+	req_creds(req, &c);
+	err = caller_enter(&cc, &c, fuse_req_ctx(req)->pid);
+	if (err)
+		return err;
+	old_umask = umask(0); /* the caller's umask was applied by the kernel */
+	err = op(arg);
+	umask(old_umask);
+	caller_leave(&cc);
+	return err;
+}
+
+struct create_args {
+	const char *name;
+	mode_t mode;
+	struct mq_attr *attr;
+	mqd_t mqd;
+};
+
+static int do_create(void *arg)
+{
+	struct create_args *a = arg;
+	char path[ROUTE_NAME_MAX + 2];
+
+	snprintf(path, sizeof(path), "/%s", a->name);
+	a->mqd = mq_open(path, O_RDWR | O_CREAT | O_EXCL | O_NONBLOCK,
+			 a->mode, a->attr);
+	return a->mqd == (mqd_t)-1 ? -errno : 0;
+}
+
+static int mq_mkdir(struct ipcfs *fs, fuse_req_t req, struct node *dir,
+		    const char *spec, mode_t mode, struct node **out)
+{
+	char name[ROUTE_NAME_MAX + 1];
+	struct create_args a = { .name = name, .mode = mq_queue_mode(mode) };
+	struct mq_attr attr;
+	struct stat st;
+	struct queue *q;
+	long maxmsg, msgsize;
+	struct node *n;
+	int err;
+
+	mqview_start(fs);
+	if (dir->type != NODE_MQ_DIR)
+		return -EPERM; /* nothing but files inside a queue */
+	err = route_mkdir_queue(spec, name, &maxmsg, &msgsize);
+	if (err)
+		return err;
+	a.attr = new_attr(fs, maxmsg, msgsize, &attr);
+	err = as_caller(req, do_create, &a);
+	if (err)
+		return err;
+	if (fstat(a.mqd, &st)) {
+		err = -errno;
+		close(a.mqd);
+		return err;
+	}
+	err = queue_get_or_open(fs, name, st.st_ino, a.mqd, &q);
+	if (err)
+		return err;
+	/* a spec name gets its own node, with timeouts 0 (see above) */
+	n = node_new(fs, dir, spec, NODE_QUEUE_DIR, 0, q);
+	*out = n;
+	return n ? 0 : -ENOMEM;
+}
+
+static int do_unlink(void *arg)
+{
+	char path[ROUTE_NAME_MAX + 2];
+
+	snprintf(path, sizeof(path), "/%s", (const char *)arg);
+	return mq_unlink(path) ? -errno : 0;
+}
+
+static int mq_rmdir(struct ipcfs *fs, fuse_req_t req, struct node *dir,
+		    const char *name)
+{
+	struct list_head *pos, *tmp;
+	int err;
+
+	if (dir->type != NODE_MQ_DIR)
+		return -ENOTDIR;
+	err = route_ipc_name(name);
+	if (err)
+		return err;
+	/* mq_unlink as the caller: the sticky rule (only the owner) holds */
+	err = as_caller(req, do_unlink, (void *)name);
+	if (err)
+		return err;
+	list_for_each_safe(pos, tmp, &fs->mq->queues) {
+		struct queue *q = list_entry(pos, struct queue, link);
+
+		if (!q->gone && strcmp(q->name, name) == 0)
+			queue_recheck(fs, q);
+	}
+	return 0;
+}
+
+struct setattr_args {
+	struct queue *q;
+	struct stat *attr;
+	int to_set;
+};
+
+static int do_setattr(void *arg)
+{
+	struct setattr_args *a = arg;
+	int fd = a->q->mqd;
+
+	if ((a->to_set & FUSE_SET_ATTR_MODE) &&
+	    fchmod(fd, mq_queue_mode(a->attr->st_mode)))
+		return -errno;
+	if ((a->to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) &&
+	    fchown(fd,
+		   a->to_set & FUSE_SET_ATTR_UID ? a->attr->st_uid : (uid_t)-1,
+		   a->to_set & FUSE_SET_ATTR_GID ? a->attr->st_gid : (gid_t)-1))
+		return -errno;
+	if (a->to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME)) {
+		struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT },
+					  { .tv_nsec = UTIME_OMIT } };
+
+		if (a->to_set & FUSE_SET_ATTR_ATIME)
+			ts[0] = a->to_set & FUSE_SET_ATTR_ATIME_NOW
+					? (struct timespec){ .tv_nsec = UTIME_NOW }
+					: a->attr->st_atim;
+		if (a->to_set & FUSE_SET_ATTR_MTIME)
+			ts[1] = a->to_set & FUSE_SET_ATTR_MTIME_NOW
+					? (struct timespec){ .tv_nsec = UTIME_NOW }
+					: a->attr->st_mtim;
+		if (futimens(fd, ts))
+			return -errno;
+	}
+	return 0;
+}
+
+static int mq_tree_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
+		      struct stat *attr, int to_set, struct handle *h)
+{
+	const int times = FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME |
+			  FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW |
+			  FUSE_SET_ATTR_CTIME;
+	struct setattr_args a = { .attr = attr, .to_set = to_set };
+	int err;
+
+	if (n->type == NODE_QUEUE_FILE) {
+		if (h)
+			mqio_used(h);
+		/*
+		 * `>` and sshfs truncate before writing, touch sets times:
+		 * on a priority file these mean nothing and are accepted.
+		 */
+		if (mq_file_is_priority(n->sub) &&
+		    !(to_set & ~(times | FUSE_SET_ATTR_SIZE)) &&
+		    (!(to_set & FUSE_SET_ATTR_SIZE) || attr->st_size == 0))
+			return 0;
+		return -EPERM;
+	}
+	if (n->type != NODE_QUEUE_DIR)
+		return -EPERM;
+	if (to_set & FUSE_SET_ATTR_SIZE)
+		return -EISDIR;
+	a.q = n->obj;
+	if (a.q->mqd == (mqd_t)-1)
+		return -EACCES;
+	err = as_caller(req, do_setattr, &a);
+	if (!err)
+		queue_notify_attrs(fs, a.q); /* the files' modes follow the queue's */
+	return err;
+}
+
+/* ---- files ---- */
+
+static int mq_file_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
+			struct fuse_file_info *fi)
+{
+	(void)req;
+	if (n->type != NODE_QUEUE_FILE)
+		return -EISDIR;
+	return mqio_open(fs, n, queue_of(n), fi);
 }
 
 const struct family_ops mq_family_ops = {
 	.lookup = mq_lookup,
-	.getattr = mq_getattr,
+	.getattr = mq_tree_getattr,
 	.timeouts = mq_timeouts,
+	.opendir = mq_opendir,
 	.readdir = mq_readdir,
+	.open = mq_file_open,
+	.read = mqio_read,
+	.write = mqio_write,
+	.poll = mqio_poll,
+	.release = mqio_release,
+	.setattr = mq_tree_setattr,
+	.mkdir = mq_mkdir,
+	.rmdir = mq_rmdir,
+	.release_obj = mq_release_obj,
 };
-
-void mq_on_signal(struct ipcfs *fs, int value)
-{
-	(void)fs, (void)value;
-}
 
 int mq_init(struct ipcfs *fs)
 {
-	(void)fs;
+	struct mq_family *mf = calloc(1, sizeof(*mf));
+
+	if (!mf)
+		return -ENOMEM;
+	mf->mntfd = mf->dirfd = mf->inofd = -1;
+	mf->next_id = 1;
+	list_init(&mf->queues);
+	fs->mq = mf;
+	mqview_open(mf);
 	return 0;
 }
 
 void mq_fini(struct ipcfs *fs)
 {
-	(void)fs;
+	struct mq_family *mf = fs->mq;
+
+	if (!mf)
+		return;
+	queues_fini(fs);
+	mqview_close(fs);
+	free(mf->scratch);
+	free(mf);
+	fs->mq = NULL;
 }

@@ -1,0 +1,118 @@
+/*
+ * Modes, inode numbers and texts of the message queue tree (see
+ * mqattr.h).  Pure: the FUSE glue and the system calls live in mqueue.c
+ * and mqio.c.
+ */
+#define _GNU_SOURCE
+#include "mqattr.h"
+#include "route.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Above the process tree's numbers (PROC_INO stays below 1 << 41). */
+#define MQ_INO_BASE (UINT64_C(1) << 56)
+
+uint64_t mq_ino(uint64_t queue_ino, int file)
+{
+	/* slot 0: the directory; 1..: the file numbers, all below 1 << 16 */
+	uint64_t slot = file == MQ_FILE_DIR ? 0 : (uint64_t)file + 1;
+
+	return MQ_INO_BASE | (queue_ino & 0xffffffffffULL) << 16 | slot;
+}
+
+mode_t mq_queue_mode(mode_t mode)
+{
+	return mode & 0666;
+}
+
+mode_t mq_dir_mode(mode_t queue_mode)
+{
+	mode_t m = queue_mode & 0666;
+
+	/* one class at a time: user rw 0600 -> x 0100, group 060 -> 010, ... */
+	for (mode_t rw = 0600, x = 0100; rw; rw >>= 3, x >>= 3)
+		if (m & rw)
+			m |= x;
+	return S_IFDIR | m;
+}
+
+int mq_file_is_priority(int file)
+{
+	return file >= 0 && file < ROUTE_PRIO_MAX;
+}
+
+mode_t mq_file_mode(mode_t queue_mode, int file)
+{
+	if (file == QF_NEXT)
+		return S_IFREG | (queue_mode & 0444);
+	if (mq_file_is_priority(file))
+		return S_IFREG | (queue_mode & 0222);
+	return S_IFREG | 0444;
+}
+
+/* Finds "KEY:" as a whole word in @text and parses the number after it. */
+static int status_field(const char *text, const char *key,
+			unsigned long long *out)
+{
+	size_t klen = strlen(key);
+	const char *p = text;
+	char *end;
+
+	for (;;) {
+		p = strstr(p, key);
+		if (!p)
+			return -EINVAL;
+		if ((p == text || p[-1] == ' ') && p[klen] == ':')
+			break;
+		p += klen;
+	}
+	p += klen + 1;
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	errno = 0;
+	*out = strtoull(p, &end, 10);
+	if (errno || (*end && *end != ' ' && *end != '\n'))
+		return -EINVAL;
+	return 0;
+}
+
+int mq_parse_status(const char *text, unsigned long long *qsize,
+		    long *notify_pid)
+{
+	unsigned long long pid;
+
+	if (status_field(text, "QSIZE", qsize) ||
+	    status_field(text, "NOTIFY_PID", &pid) || pid > 0x7fffffffULL)
+		return -EINVAL;
+	*notify_pid = (long)pid;
+	return 0;
+}
+
+size_t mq_format_number(long value, char *buf, size_t size)
+{
+	int n;
+
+	if (size == 0)
+		return 0;
+	n = snprintf(buf, size, "%ld\n", value);
+	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}
+
+int mq_parse_sysctl(const char *text, long *out)
+{
+	char *end;
+	long v;
+
+	if (*text < '0' || *text > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno || (*end && *end != '\n') || v <= 0)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}

@@ -1,0 +1,645 @@
+/*
+ * The traffic of POSIX message queues through the tree: writes to
+ * priority files as mq_send, reads of `next` as mq_receive, and the
+ * requests that must wait, parked on the queue object (no thread, no fd
+ * each; mqobj.c wakes them).
+ *
+ * Delivery rule: a message is taken from the kernel only for a read at
+ * offset 0, and counts as delivered once a reply carrying its first byte
+ * (or, for an empty message, the EOF reply) was accepted by the kernel;
+ * the reader's open file then keeps what it has not read yet.  A reply
+ * that fails puts the message back (mq_send at its priority, or, if the
+ * queue is full, the `returns` list that the next reader gets first).
+ * Loop thread only.
+ */
+#define _GNU_SOURCE
+#include "mqueue.h"
+#include "route.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* An open file of a queue directory: fi->fh. */
+struct mq_handle {
+	struct handle h;
+	struct queue *q;
+	int file;                   /* priority, or QF_* */
+	struct list_head poll_link; /* on q->pollers_in / pollers_out */
+	bool wrote;                 /* a write or ftruncate reached us */
+	bool taken;                 /* next: this open's message, delivered */
+	size_t len;                 /* its length */
+	char *held;                 /* its bytes while not all read, or NULL */
+	size_t text_len;            /* maxmsg, msgsize, curmsgs: the snapshot */
+	char text[24];
+};
+
+/* A parked write: the loop frees it (struct parked first). */
+struct parked_write {
+	struct parked pk;           /* pk.req is NULL for a deferred send */
+	unsigned int prio;
+	size_t len;
+	char data[];
+};
+
+/* A taken message whose reply failed while the queue was full. */
+struct returned_msg {
+	struct list_head link;
+	unsigned int prio;
+	size_t len;
+	char data[];
+};
+
+/* A message being delivered: in the scratch buffer or a returned_msg. */
+struct taken_msg {
+	const char *data;
+	size_t len;
+	unsigned int prio;
+	struct returned_msg *rm;
+};
+
+/* ---- taking and putting back ---- */
+
+static int scratch_reserve(struct mq_family *mf, size_t size)
+{
+	char *s;
+
+	if (mf->scratch_size >= size)
+		return 0;
+	s = realloc(mf->scratch, size);
+	if (!s)
+		return -ENOMEM;
+	mf->scratch = s;
+	mf->scratch_size = size;
+	return 0;
+}
+
+/* Takes the next message: 1 taken, 0 none there, or -errno. */
+static int take_message(struct ipcfs *fs, struct queue *q, struct taken_msg *m)
+{
+	struct mq_family *mf = fs->mq;
+	ssize_t n;
+	int err;
+
+	if (!list_empty(&q->returns)) {
+		struct returned_msg *rm = list_first_entry(
+			&q->returns, struct returned_msg, link);
+
+		list_del(&rm->link);
+		m->data = rm->data;
+		m->len = rm->len;
+		m->prio = rm->prio;
+		m->rm = rm;
+		return 1;
+	}
+	err = scratch_reserve(mf, (size_t)q->msgsize);
+	if (err)
+		return err;
+	n = mq_receive(q->mqd, mf->scratch, mf->scratch_size, &m->prio);
+	if (n < 0)
+		return errno == EAGAIN ? 0 : -errno;
+	m->data = mf->scratch;
+	m->len = (size_t)n;
+	m->rm = NULL;
+	return 1;
+}
+
+static void lost(struct queue *q, size_t len, int err)
+{
+	fprintf(stderr, "ipcfs: mq/%s: a message of %zu bytes could not be "
+		"put back and is lost: %s\n", q->name, len, strerror(err));
+}
+
+/*
+ * A taken message did not reach its reader: back into the queue at its
+ * priority (behind the messages of that priority already there), or, if
+ * the queue is full, first in line for the next reader.
+ */
+static void put_back(struct queue *q, struct taken_msg *m)
+{
+	struct returned_msg *rm = m->rm;
+
+	if (list_empty(&q->returns) &&
+	    mq_send(q->mqd, m->data, m->len, m->prio) == 0) {
+		free(rm);
+		return;
+	}
+	if (errno != EAGAIN && list_empty(&q->returns)) {
+		lost(q, m->len, errno);
+		free(rm);
+		return;
+	}
+	if (!rm) {
+		rm = malloc(sizeof(*rm) + m->len);
+		if (!rm) {
+			lost(q, m->len, ENOMEM);
+			return;
+		}
+		memcpy(rm->data, m->data, m->len);
+		rm->len = m->len;
+		rm->prio = m->prio;
+		list_add_tail(&rm->link, &q->returns);
+	} else {
+		list_add(&rm->link, &q->returns); /* it was first: stays first */
+	}
+}
+
+/*
+ * Replies to a read of @size at offset 0 with the start of @m.  Returns
+ * true when the reader got it; otherwise the message was put back.
+ */
+static bool deliver(struct queue *q, fuse_req_t req, struct mq_handle *mh,
+		    size_t size, struct taken_msg *m)
+{
+	size_t first = m->len < size ? m->len : size;
+	char *rest = NULL;
+
+	if (first < m->len) {
+		/* before the reply: afterwards a failure could lose bytes */
+		rest = malloc(m->len);
+		if (!rest) {
+			put_back(q, m);
+			fuse_reply_err(req, ENOMEM);
+			return false;
+		}
+		memcpy(rest, m->data, m->len);
+	}
+	if (fuse_reply_buf(req, m->data, first)) {
+		free(rest);
+		put_back(q, m);
+		return false;
+	}
+	mh->taken = true;
+	mh->len = m->len;
+	mh->held = rest;
+	free(m->rm);
+	return true;
+}
+
+/* A read on an open file that already has its message (or never will). */
+static void serve_taken(fuse_req_t req, struct mq_handle *mh, size_t size,
+			off_t off)
+{
+	if (!mh->held || off < 0 || (size_t)off >= mh->len) {
+		fuse_reply_buf(req, NULL, 0);
+		return;
+	}
+	reply_text(req, mh->held, mh->len, size, off);
+	if ((size_t)off + size >= mh->len) {
+		/* all read: offsets only grow (nonseekable), the rest is EOF */
+		free(mh->held);
+		mh->held = NULL;
+	}
+}
+
+/* ---- serving the parked ---- */
+
+static void serve_readers(struct ipcfs *fs, struct queue *q)
+{
+	while (!list_empty(&q->readers)) {
+		struct parked *pk = list_first_entry(&q->readers,
+						     struct parked, link);
+		struct mq_handle *mh = (struct mq_handle *)pk->h;
+		struct taken_msg m;
+		int r = 0;
+
+		if (!mh->taken) {
+			r = take_message(fs, q, &m);
+			if (r == 0)
+				break;
+		}
+		unpark(pk);
+		if (mh->taken)
+			serve_taken(pk->req, mh, pk->size, pk->off);
+		else if (r < 0)
+			fuse_reply_err(pk->req, -r);
+		else
+			deliver(q, pk->req, mh, pk->size, &m);
+		free(pk);
+	}
+}
+
+static void serve_senders(struct queue *q)
+{
+	while (!list_empty(&q->returns)) {
+		struct returned_msg *rm = list_first_entry(
+			&q->returns, struct returned_msg, link);
+
+		if (mq_send(q->mqd, rm->data, rm->len, rm->prio)) {
+			if (errno == EAGAIN)
+				return;
+			lost(q, rm->len, errno);
+		}
+		list_del(&rm->link);
+		free(rm);
+	}
+	while (!list_empty(&q->senders)) {
+		struct parked_write *pw = list_first_entry(
+			&q->senders, struct parked_write, pk.link);
+		int err = 0;
+
+		if (mq_send(q->mqd, pw->data, pw->len, pw->prio)) {
+			if (errno == EAGAIN)
+				return;
+			err = errno;
+		}
+		unpark(&pw->pk);
+		if (pw->pk.req) {
+			if (err)
+				fuse_reply_err(pw->pk.req, err);
+			else
+				fuse_reply_write(pw->pk.req, pw->len);
+		} else {
+			q->deferred--;
+			if (err)
+				lost(q, pw->len, err);
+		}
+		free(pw);
+	}
+}
+
+static void wake_pollers(struct queue *q)
+{
+	long cur = -1;
+
+	if (!list_empty(&q->pollers_in)) {
+		cur = queue_curmsgs(q);
+		if (cur > 0 || !list_empty(&q->returns)) {
+			while (!list_empty(&q->pollers_in)) {
+				struct mq_handle *mh = list_first_entry(
+					&q->pollers_in, struct mq_handle,
+					poll_link);
+
+				list_del(&mh->poll_link);
+				handle_notify_poll(&mh->h);
+			}
+		}
+	}
+	if (!list_empty(&q->pollers_out)) {
+		if (cur < 0)
+			cur = queue_curmsgs(q);
+		if (cur < q->maxmsg && list_empty(&q->senders) &&
+		    list_empty(&q->returns)) {
+			while (!list_empty(&q->pollers_out)) {
+				struct mq_handle *mh = list_first_entry(
+					&q->pollers_out, struct mq_handle,
+					poll_link);
+
+				list_del(&mh->poll_link);
+				handle_notify_poll(&mh->h);
+			}
+		}
+	}
+}
+
+/* Keeps the queue object alive while it holds messages for the queue. */
+static void update_pending(struct ipcfs *fs, struct queue *q)
+{
+	bool pending = !list_empty(&q->returns) || q->deferred;
+
+	if (pending && !q->pending) {
+		q->pending = true;
+		queue_get(q);
+	} else if (!pending && q->pending) {
+		q->pending = false;
+		queue_put(fs, q);
+	}
+}
+
+void queue_serve(struct ipcfs *fs, struct queue *q)
+{
+	if (q->mqd == (mqd_t)-1)
+		return;
+	queue_get(q);
+	/* a fresh registration needs a second look; a few rounds at most */
+	for (int round = 0; round < 4; round++) {
+		serve_senders(q);
+		serve_readers(fs, q);
+		wake_pollers(q);
+		if (!queue_arm(fs, q))
+			break;
+	}
+	update_pending(fs, q);
+	queue_put(fs, q);
+}
+
+/* ---- open files ---- */
+
+int mqio_open(struct ipcfs *fs, struct node *n, struct queue *q,
+	      struct fuse_file_info *fi)
+{
+	int acc = fi->flags & O_ACCMODE, file = n->sub;
+	struct mq_handle *mh;
+
+	(void)fs;
+	if (q->mqd == (mqd_t)-1)
+		return -EACCES; /* the server itself may not use it */
+	if (mq_file_is_priority(file) ? acc != O_WRONLY : acc != O_RDONLY)
+		return -EACCES;
+	mh = calloc(1, sizeof(*mh));
+	if (!mh)
+		return -ENOMEM;
+	mh->h.node = n;
+	mh->h.flags = fi->flags;
+	mh->q = q;
+	mh->file = file;
+	list_init(&mh->poll_link);
+	if (file == QF_MAXMSG || file == QF_MSGSIZE || file == QF_CURMSGS) {
+		long v = file == QF_MAXMSG    ? q->maxmsg
+			 : file == QF_MSGSIZE ? q->msgsize
+					      : queue_curmsgs(q);
+
+		mh->text_len = mq_format_number(v, mh->text, sizeof(mh->text));
+	} else {
+		/* a stream: no seeking, no page cache, nothing to flush */
+		fi->nonseekable = 1;
+		fi->noflush = 1;
+	}
+	fi->direct_io = 1;
+	queue_get(q);
+	fi->fh = (uintptr_t)mh;
+	return 0;
+}
+
+/*
+ * Something stopped waiting on @q (an interrupt, a close): recompute the
+ * wake-ups.  A registration taken back from another program needs the
+ * second look queue_serve gives; when the server stops, only give the
+ * registration up.
+ */
+static void queue_settle(struct ipcfs *fs, struct queue *q)
+{
+	if (fuse_session_exited(fs->se))
+		queue_arm(fs, q);
+	else
+		queue_serve(fs, q);
+}
+
+static void reader_unlinked(struct ipcfs *fs, struct parked *pk)
+{
+	queue_settle(fs, ((struct mq_handle *)pk->h)->q);
+}
+
+static void read_next(struct ipcfs *fs, fuse_req_t req, struct mq_handle *mh,
+		      size_t size, off_t off)
+{
+	struct queue *q = mh->q;
+	struct taken_msg m;
+	struct parked *pk;
+	int r;
+
+	if (mh->taken || off != 0 || size == 0) {
+		serve_taken(req, mh, size, off);
+		return;
+	}
+	if (!list_empty(&q->readers))
+		queue_serve(fs, q); /* who came first is served first */
+	if (list_empty(&q->readers)) {
+		r = take_message(fs, q, &m);
+		if (r < 0) {
+			fuse_reply_err(req, -r);
+			return;
+		}
+		if (r > 0) {
+			/* a failed reply put it back; a good one made room */
+			if (!deliver(q, req, mh, size, &m) ||
+			    !list_empty(&q->senders))
+				queue_serve(fs, q);
+			return;
+		}
+	}
+	if (mh->h.flags & O_NONBLOCK) {
+		fuse_reply_err(req, EAGAIN);
+		return;
+	}
+	pk = calloc(1, sizeof(*pk));
+	if (!pk) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	pk->h = &mh->h;
+	pk->size = size;
+	pk->off = off;
+	pk->unlink = reader_unlinked;
+	list_add_tail(&pk->link, &q->readers);
+	park(fs, pk, req);
+	queue_serve(fs, q); /* registers, and looks again */
+}
+
+void mqio_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
+	       size_t size, off_t off)
+{
+	struct mq_handle *mh = (struct mq_handle *)h;
+
+	if (mh->file == QF_NEXT)
+		read_next(fs, req, mh, size, off);
+	else if (mq_file_is_priority(mh->file))
+		fuse_reply_err(req, EBADF);
+	else
+		reply_text(req, mh->text, mh->text_len, size, off);
+}
+
+static void sender_unlinked(struct ipcfs *fs, struct parked *pk)
+{
+	queue_settle(fs, ((struct mq_handle *)pk->h)->q);
+}
+
+/* Queues a send that must wait for room; @req NULL: nobody to answer. */
+static int park_send(struct ipcfs *fs, struct queue *q, fuse_req_t req,
+		     struct mq_handle *mh, const char *buf, size_t size)
+{
+	struct parked_write *pw = calloc(1, sizeof(*pw) + size);
+
+	if (!pw)
+		return -ENOMEM;
+	memcpy(pw->data, buf, size);
+	pw->len = size;
+	pw->prio = (unsigned int)mh->file;
+	pw->pk.h = &mh->h;
+	pw->pk.unlink = sender_unlinked;
+	list_init(&pw->pk.all_link);
+	list_init(&pw->pk.cancel_link);
+	list_add_tail(&pw->pk.link, &q->senders);
+	if (req) {
+		park(fs, &pw->pk, req);
+	} else {
+		pw->pk.h = NULL; /* the open file is going away */
+		q->deferred++;
+	}
+	queue_serve(fs, q);
+	return 0;
+}
+
+/* One mq_send now, unless earlier sends wait: 0, -EAGAIN or -errno. */
+static int send_now(struct ipcfs *fs, struct queue *q, struct mq_handle *mh,
+		    const char *buf, size_t size)
+{
+	if (!list_empty(&q->senders) || !list_empty(&q->returns))
+		return -EAGAIN;
+	if (mq_send(q->mqd, buf, size, (unsigned int)mh->file))
+		return -errno;
+	if (!list_empty(&q->readers) || !list_empty(&q->pollers_in))
+		queue_serve(fs, q); /* do not wait for our own notification */
+	return 0;
+}
+
+void mqio_write(struct ipcfs *fs, fuse_req_t req, struct handle *h,
+		const char *buf, size_t size, off_t off)
+{
+	struct mq_handle *mh = (struct mq_handle *)h;
+	struct queue *q = mh->q;
+	int err;
+
+	(void)off;
+	if (!mq_file_is_priority(mh->file)) {
+		fuse_reply_err(req, EBADF);
+		return;
+	}
+	mh->wrote = true;
+	if (size > (size_t)q->msgsize) {
+		fuse_reply_err(req, EMSGSIZE);
+		return;
+	}
+	err = send_now(fs, q, mh, buf, size);
+	if (err == -EAGAIN && !(h->flags & O_NONBLOCK))
+		err = park_send(fs, q, req, mh, buf, size);
+	else if (!err)
+		fuse_reply_write(req, size);
+	if (err)
+		fuse_reply_err(req, -err);
+}
+
+void mqio_poll(struct ipcfs *fs, fuse_req_t req, struct handle *h,
+	       struct fuse_pollhandle *ph)
+{
+	struct mq_handle *mh = (struct mq_handle *)h;
+	struct queue *q = mh->q;
+	struct list_head *pollers = NULL;
+	unsigned int revents = 0;
+
+	if (mh->file == QF_NEXT) {
+		if (mh->taken || !list_empty(&q->returns) ||
+		    queue_curmsgs(q) > 0)
+			revents = POLLIN | POLLRDNORM;
+		pollers = &q->pollers_in;
+	} else if (mq_file_is_priority(mh->file)) {
+		if (list_empty(&q->senders) && list_empty(&q->returns) &&
+		    queue_curmsgs(q) < q->maxmsg)
+			revents = POLLOUT | POLLWRNORM;
+		pollers = &q->pollers_out;
+	} else {
+		revents = POLLIN | POLLRDNORM;
+	}
+	if (revents || !ph) {
+		if (ph)
+			fuse_pollhandle_destroy(ph);
+		fuse_reply_poll(req, revents);
+		return;
+	}
+	handle_set_poll(h, ph);
+	if (list_unlinked(&mh->poll_link))
+		list_add_tail(&mh->poll_link, pollers);
+	fuse_reply_poll(req, 0);
+	queue_serve(fs, q); /* arms the wake-up; tells at once if it came */
+}
+
+/*
+ * A write(2) of 0 bytes never reaches a FUSE server, so the empty message
+ * is sent when a priority file opened with O_TRUNC, as `>` opens, is
+ * closed without any write (or ftruncate, futimens) having come: the file
+ * was written with empty content.  `printf '' > mq/q/5` sends one; an
+ * O_WRONLY open that polls and gives up, touch(1), truncate(1) send none.
+ */
+static void send_empty(struct ipcfs *fs, struct queue *q, struct mq_handle *mh)
+{
+	int err = send_now(fs, q, mh, "", 0);
+
+	if (err == -EAGAIN)
+		err = park_send(fs, q, NULL, mh, "", 0);
+	if (err)
+		lost(q, 0, -err);
+}
+
+void mqio_used(struct handle *h)
+{
+	((struct mq_handle *)h)->wrote = true;
+}
+
+void mqio_release(struct ipcfs *fs, struct handle *h)
+{
+	struct mq_handle *mh = (struct mq_handle *)h;
+	struct queue *q = mh->q;
+
+	list_del(&mh->poll_link);
+	/* a server that stops closes files nobody closed: no message then */
+	if (mq_file_is_priority(mh->file) && (h->flags & O_TRUNC) &&
+	    !mh->wrote && !fuse_session_exited(fs->se))
+		send_empty(fs, q, mh);
+	free(mh->held);
+	free(mh);
+	queue_settle(fs, q); /* this may have been the last poller */
+	queue_put(fs, q);
+}
+
+/* ---- shutdown ---- */
+
+/*
+ * The server stops while it still holds messages for a full queue: wait
+ * a little for room (other programs may be receiving), then say what is
+ * lost.  Nothing is ever removed from the queues themselves.
+ */
+static void flush_at_exit(struct ipcfs *fs, struct queue *q)
+{
+	struct mq_attr blocking = { .mq_flags = 0 };
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 1;
+	mq_setattr(q->mqd, &blocking, NULL);
+	while (!list_empty(&q->returns)) {
+		struct returned_msg *rm = list_first_entry(
+			&q->returns, struct returned_msg, link);
+
+		if (mq_timedsend(q->mqd, rm->data, rm->len, rm->prio,
+				 &deadline))
+			lost(q, rm->len, errno);
+		list_del(&rm->link);
+		free(rm);
+	}
+	while (!list_empty(&q->senders)) {
+		struct parked_write *pw = list_first_entry(
+			&q->senders, struct parked_write, pk.link);
+
+		/* only deferred sends are left: requests were answered */
+		if (mq_timedsend(q->mqd, pw->data, pw->len, pw->prio,
+				 &deadline))
+			lost(q, pw->len, errno);
+		list_del(&pw->pk.link);
+		q->deferred--;
+		free(pw);
+	}
+	update_pending(fs, q);
+}
+
+void queues_fini(struct ipcfs *fs)
+{
+	while (!list_empty(&fs->mq->queues)) {
+		struct queue *q = list_first_entry(&fs->mq->queues,
+						   struct queue, link);
+
+		queue_get(q);
+		if (q->mqd != (mqd_t)-1)
+			flush_at_exit(fs, q);
+		/* nothing else may hold it now: the tree is gone */
+		q->refs = 1;
+		queue_put(fs, q);
+	}
+}

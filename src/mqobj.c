@@ -1,0 +1,261 @@
+/*
+ * Message queue objects: one per kernel queue the server uses, found by
+ * the queue's mqueue inode number, holding the ONE descriptor the server
+ * opens on it (O_NONBLOCK).  Never a second one: closing any descriptor
+ * of a queue drops this process's mq_notify registration.  Also how a
+ * queue wakes the loop: its mq_notify registration (a real-time signal
+ * that the loop's signalfd hands to mq_on_signal) while anything waits
+ * for a message, the descriptor in the epoll set when another program
+ * holds the registration or when something waits for room.  Loop thread
+ * only.
+ */
+#define _GNU_SOURCE
+#include "mqueue.h"
+#include "route.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void queue_get(struct queue *q)
+{
+	q->refs++;
+}
+
+static void queue_free(struct ipcfs *fs, struct queue *q)
+{
+	list_del(&q->link);
+	loop_remove(fs, &q->watch);
+	if (q->mqd != (mqd_t)-1) {
+		if (q->notify_held)
+			mq_notify(q->mqd, NULL);
+		close(q->mqd);
+	}
+	free(q);
+}
+
+void queue_put(struct ipcfs *fs, struct queue *q)
+{
+	if (--q->refs == 0)
+		queue_free(fs, q);
+}
+
+struct queue *queue_find_ino(struct ipcfs *fs, ino_t ino)
+{
+	struct list_head *pos;
+
+	list_for_each(pos, &fs->mq->queues) {
+		struct queue *q = list_entry(pos, struct queue, link);
+
+		if (q->ino == ino && !q->gone)
+			return q;
+	}
+	return NULL;
+}
+
+static struct queue *queue_find_id(struct ipcfs *fs, int id)
+{
+	struct list_head *pos;
+
+	list_for_each(pos, &fs->mq->queues) {
+		struct queue *q = list_entry(pos, struct queue, link);
+
+		if (q->id == id)
+			return q;
+	}
+	return NULL;
+}
+
+/* Opens queue @name as the server: read-write if we may, else less. */
+static mqd_t open_queue(const char *name)
+{
+	static const int modes[] = { O_RDWR, O_RDONLY, O_WRONLY };
+	char path[ROUTE_NAME_MAX + 2];
+	mqd_t mqd = (mqd_t)-1;
+
+	snprintf(path, sizeof(path), "/%s", name);
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		mqd = mq_open(path, modes[i] | O_NONBLOCK);
+		if (mqd != (mqd_t)-1 || errno != EACCES)
+			break;
+	}
+	return mqd;
+}
+
+static int queue_new(struct ipcfs *fs, const char *name, mqd_t mqd,
+		     const struct stat *st, const struct mq_attr *attr,
+		     struct queue **out)
+{
+	struct queue *q = calloc(1, sizeof(*q) + strlen(name) + 1);
+
+	if (!q)
+		return -ENOMEM;
+	strcpy(q->name, name);
+	q->refs = 1;
+	q->id = fs->mq->next_id++;
+	if (fs->mq->next_id <= 0)
+		fs->mq->next_id = 1;
+	q->ino = st->st_ino;
+	q->mqd = mqd;
+	q->maxmsg = attr->mq_maxmsg;
+	q->msgsize = attr->mq_msgsize;
+	list_init(&q->readers);
+	list_init(&q->senders);
+	list_init(&q->returns);
+	list_init(&q->pollers_in);
+	list_init(&q->pollers_out);
+	list_add_tail(&q->link, &fs->mq->queues);
+	*out = q;
+	return 0;
+}
+
+int queue_get_or_open(struct ipcfs *fs, const char *name, ino_t ino,
+		      mqd_t mqd, struct queue **out)
+{
+	struct queue *q = ino ? queue_find_ino(fs, ino) : NULL;
+	struct mq_attr attr;
+	struct stat st;
+	int err;
+
+	if (q && mqd == (mqd_t)-1) {
+		queue_get(q);
+		*out = q;
+		return 0;
+	}
+	if (mqd == (mqd_t)-1)
+		mqd = open_queue(name);
+	if (mqd == (mqd_t)-1)
+		return -errno;
+	if (fstat(mqd, &st) || mq_getattr(mqd, &attr)) {
+		err = -errno;
+		goto out_close;
+	}
+	q = queue_find_ino(fs, st.st_ino);
+	if (q) {
+		/*
+		 * The name was made again between our stat and open, and we
+		 * already had that queue: keep the one descriptor.  Closing
+		 * this one drops our registration, so take it again.
+		 */
+		close(mqd);
+		q->notify_held = false;
+		queue_get(q);
+		queue_serve(fs, q);
+		*out = q;
+		return 0;
+	}
+	err = queue_new(fs, name, mqd, &st, &attr, out);
+	if (err)
+		goto out_close;
+	return 0;
+
+out_close:
+	close(mqd);
+	return err;
+}
+
+long queue_curmsgs(struct queue *q)
+{
+	struct mq_attr attr;
+
+	if (q->mqd == (mqd_t)-1 || mq_getattr(q->mqd, &attr))
+		return 0;
+	return attr.mq_curmsgs;
+}
+
+/* The process holding the queue's mq_notify registration, or 0. */
+static long notify_owner(struct queue *q)
+{
+	unsigned long long qsize;
+	char text[160];
+	long pid;
+	ssize_t n = pread(q->mqd, text, sizeof(text) - 1, 0);
+
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	return mq_parse_status(text, &qsize, &pid) ? 0 : pid;
+}
+
+/* ---- wake-ups ---- */
+
+static void queue_ready(struct ipcfs *fs, struct watch *w, uint32_t events)
+{
+	(void)events;
+	queue_serve(fs, container_of(w, struct queue, watch));
+}
+
+static void set_events(struct ipcfs *fs, struct queue *q, uint32_t events)
+{
+	int err = 0;
+
+	if (events == q->events)
+		return;
+	if (!events)
+		loop_remove(fs, &q->watch);
+	else if (!q->watch.active)
+		err = loop_add(fs, &q->watch, q->mqd, events, queue_ready);
+	else
+		err = loop_modify(fs, &q->watch, events);
+	if (err) {
+		fprintf(stderr, "ipcfs: mq/%s: cannot wait for the queue: %s\n",
+			q->name, strerror(-err));
+		events = 0;
+	}
+	q->events = events;
+}
+
+/*
+ * Holds the mq_notify registration while anything waits for a message
+ * and gives it up when nothing does, so other programs can register; polls
+ * the descriptor when another program holds it, or for room.  Returns
+ * true when a registration was just made: a message that came before it
+ * gave no notification, so the caller must look again.
+ */
+bool queue_arm(struct ipcfs *fs, struct queue *q)
+{
+	bool want_in = !list_empty(&q->readers) || !list_empty(&q->pollers_in);
+	bool want_out = !list_empty(&q->senders) ||
+			!list_empty(&q->returns) || !list_empty(&q->pollers_out);
+	bool newly = false;
+	uint32_t events = 0;
+
+	if (q->mqd == (mqd_t)-1)
+		return false;
+	if (want_in && !q->notify_held) {
+		struct sigevent sev;
+
+		memset(&sev, 0, sizeof(sev));
+		sev.sigev_notify = SIGEV_SIGNAL;
+		sev.sigev_signo = SIGRTMIN + MQ_NOTIFY_SIGNAL_OFFSET;
+		sev.sigev_value.sival_int = q->id;
+		if (mq_notify(q->mqd, &sev) == 0 ||
+		    (errno == EBUSY && notify_owner(q) == getpid()))
+			q->notify_held = newly = true;
+	} else if (!want_in && q->notify_held) {
+		mq_notify(q->mqd, NULL);
+		q->notify_held = false;
+	}
+	if (want_in && !q->notify_held)
+		events |= EPOLLIN; /* another program holds the registration */
+	if (want_out)
+		events |= EPOLLOUT;
+	set_events(fs, q, events);
+	return newly;
+}
+
+void mq_on_signal(struct ipcfs *fs, int value)
+{
+	struct queue *q = fs->mq ? queue_find_id(fs, value) : NULL;
+
+	if (!q)
+		return; /* the queue object is gone: nothing waits */
+	q->notify_held = false; /* notifications are one-shot */
+	queue_serve(fs, q);
+}

@@ -1,0 +1,110 @@
+/*
+ * The message queue family's inside, shared by the tree (mqueue.c: names,
+ * directories, create/remove, attributes), the view of the mqueue file
+ * system (mqview.c), the queue objects and their wake-ups (mqobj.c: the
+ * mq_notify discipline) and the traffic (mqio.c: sending, receiving,
+ * parked requests).  Loop thread only.
+ *
+ * One struct queue per kernel queue the server uses, holding the ONE
+ * descriptor the server ever opens on it: closing any other descriptor of
+ * a queue would silently drop this process's mq_notify registration.
+ * A queue object is found by its mqueue inode number, so a queue removed
+ * and made again under the same name is a new object.
+ */
+#ifndef IPCFS_MQUEUE_H
+#define IPCFS_MQUEUE_H
+
+#include "family.h"
+#include "mqattr.h"
+
+#include <mqueue.h>
+
+struct queue {
+	struct list_head link; /* on mq_family.queues */
+	unsigned int refs;     /* nodes, open files, pending messages */
+	int id;                /* sival_int of our mq_notify signal */
+	ino_t ino;             /* mqueue inode number: the identity */
+	mqd_t mqd;             /* O_NONBLOCK, the only one; -1 if none */
+	long maxmsg, msgsize;
+	bool gone;             /* unlinked, or its name is another queue now */
+	bool notify_held;      /* we hold the queue's mq_notify registration */
+	bool pending;          /* a ref is held for returns / deferred sends */
+	uint32_t events;       /* what the watch on mqd waits for */
+	struct watch watch;
+	struct list_head readers;     /* parked reads of next, arrival order */
+	struct list_head senders;     /* parked writes, arrival order */
+	struct list_head returns;     /* taken, undelivered, queue was full */
+	struct list_head pollers_in;  /* next handles waiting in poll(2) */
+	struct list_head pollers_out; /* priority-file handles in poll(2) */
+	unsigned int deferred;        /* empty messages from close, waiting */
+	char name[];
+};
+
+struct mq_family {
+	int mntfd;   /* the private detached mqueue mount, or -1 */
+	int dirfd;   /* its root (or /dev/mqueue's), a directory fd, or -1 */
+	int inofd;   /* inotify on dirfd, or -1 */
+	bool started; /* inotify is in the loop's epoll set */
+	struct watch ino_watch;
+	struct list_head queues; /* every live queue object */
+	int next_id;
+	char *scratch;           /* mq_receive buffer, >= every msgsize */
+	size_t scratch_size;
+};
+
+/* ---- the view of the mqueue file system (mqview.c) ---- */
+
+/* Opens the view at start, saying on stderr what is missing. */
+void mqview_open(struct mq_family *mf);
+/* Puts the inotify watch in the loop (which exists only after init). */
+void mqview_start(struct ipcfs *fs);
+void mqview_close(struct ipcfs *fs);
+/* Is @q still what its name stands for?  If not, queue_gone(). */
+void queue_recheck(struct ipcfs *fs, struct queue *q);
+/* The name now means something else: forget the name's node. */
+void queue_gone(struct ipcfs *fs, struct queue *q);
+/* Drops the kernel's cached attributes of a queue and its files. */
+void queue_notify_attrs(struct ipcfs *fs, struct queue *q);
+
+/* ---- queue objects and wake-ups (mqobj.c) ---- */
+
+/*
+ * Finds the live object of the queue with inode number @ino, or makes
+ * one for queue @name with descriptor @mqd (taken over; -1: opened here
+ * as the server).  Returns a new reference.
+ */
+int queue_get_or_open(struct ipcfs *fs, const char *name, ino_t ino,
+		      mqd_t mqd, struct queue **out);
+struct queue *queue_find_ino(struct ipcfs *fs, ino_t ino);
+void queue_get(struct queue *q);
+void queue_put(struct ipcfs *fs, struct queue *q);
+/* Messages in the queue now (mq_getattr), 0 on error. */
+long queue_curmsgs(struct queue *q);
+/*
+ * Holds the mq_notify registration while anything waits for a message
+ * and gives it up when nothing does, so other programs can register;
+ * polls the descriptor when another program holds it, or for room.
+ * Returns true when a registration was just made: a message that came
+ * before it gave no notification, so the caller must look again.
+ */
+bool queue_arm(struct ipcfs *fs, struct queue *q);
+
+/* ---- traffic (mqio.c) ---- */
+
+/* Puts back what the server still holds and frees every object. */
+void queues_fini(struct ipcfs *fs);
+/* Serves parked requests and pollers, then arms or disarms wake-ups. */
+void queue_serve(struct ipcfs *fs, struct queue *q);
+int mqio_open(struct ipcfs *fs, struct node *n, struct queue *q,
+	      struct fuse_file_info *fi);
+void mqio_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
+	       size_t size, off_t off);
+void mqio_write(struct ipcfs *fs, fuse_req_t req, struct handle *h,
+		const char *buf, size_t size, off_t off);
+void mqio_poll(struct ipcfs *fs, fuse_req_t req, struct handle *h,
+	       struct fuse_pollhandle *ph);
+void mqio_release(struct ipcfs *fs, struct handle *h);
+/* ftruncate or futimens came on the open file: no empty message at close. */
+void mqio_used(struct handle *h);
+
+#endif

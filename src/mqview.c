@@ -1,0 +1,248 @@
+/*
+ * The server's view of the mqueue file system, the only place Linux lists
+ * queues: a private detached mount of it (the new mount API, else
+ * mount(2) on a directory that is detached at once), else /dev/mqueue.
+ * An inotify watch on it tells the server at once when other programs
+ * make, remove or chmod queues: names are checked again, and the kernel
+ * is told (through the notifier thread) to forget what it cached.  Loop
+ * thread only.
+ */
+#define _GNU_SOURCE
+#include "mqueue.h"
+#include "route.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/inotify.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#define MQUEUE_MAGIC 0x19800202
+
+static void on_inotify(struct ipcfs *fs, struct watch *w, uint32_t events);
+
+/* Puts the inotify fd in the loop, which exists only after mq_init. */
+void mqview_start(struct ipcfs *fs)
+{
+	struct mq_family *mf = fs->mq;
+
+	if (mf->started || mf->inofd < 0 || fs->epfd < 0)
+		return;
+	if (loop_add(fs, &mf->ino_watch, mf->inofd, EPOLLIN, on_inotify))
+		fprintf(stderr, "ipcfs: cannot watch the queues: %s\n",
+			strerror(errno));
+	mf->started = true;
+}
+
+/* A queue whose name now means something else: forget the name. */
+void queue_gone(struct ipcfs *fs, struct queue *q)
+{
+	struct node *n = node_find(fs, node_get(fs, INO_MQ), q->name);
+
+	q->gone = true;
+	if (n && n->obj == q)
+		node_unhash(fs, n);
+}
+
+/* Is @q still what its name stands for? */
+void queue_recheck(struct ipcfs *fs, struct queue *q)
+{
+	struct stat st;
+
+	if (q->gone || fs->mq->dirfd < 0)
+		return;
+	if (fstatat(fs->mq->dirfd, q->name, &st, AT_SYMLINK_NOFOLLOW) ||
+	    st.st_ino != q->ino)
+		queue_gone(fs, q);
+}
+
+/* Drops the kernel's cached attributes of a queue and of its files. */
+void queue_notify_attrs(struct ipcfs *fs, struct queue *q)
+{
+	struct node *dir = node_find(fs, node_get(fs, INO_MQ), q->name);
+	char name[16];
+
+	if (!dir || dir->obj != q)
+		return;
+	notify_inode(&fs->notifier, dir->id);
+	for (int f = 0; f < ROUTE_PRIO_LISTED + QF_END - QF_NEXT; f++) {
+		int file = f < ROUTE_PRIO_LISTED ? f : QF_NEXT + f - ROUTE_PRIO_LISTED;
+		struct node *n = node_find(fs, dir,
+					   queue_file_name(file, name,
+							   sizeof(name)));
+
+		if (n)
+			notify_inode(&fs->notifier, n->id);
+	}
+}
+
+static void name_changed(struct ipcfs *fs, const char *name, uint32_t mask)
+{
+	struct list_head *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, &fs->mq->queues) {
+		struct queue *q = list_entry(pos, struct queue, link);
+
+		if (q->gone || strcmp(q->name, name) != 0)
+			continue;
+		queue_recheck(fs, q);
+		if ((mask & IN_ATTRIB) && !q->gone)
+			queue_notify_attrs(fs, q);
+	}
+	if (mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO))
+		notify_entry(&fs->notifier, INO_MQ, name);
+}
+
+static void recheck_all(struct ipcfs *fs)
+{
+	struct list_head *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, &fs->mq->queues) {
+		struct queue *q = list_entry(pos, struct queue, link);
+
+		if (!q->gone) {
+			queue_recheck(fs, q);
+			notify_entry(&fs->notifier, INO_MQ, q->name);
+		}
+	}
+}
+
+static void on_inotify(struct ipcfs *fs, struct watch *w, uint32_t events)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+
+	(void)events;
+	while ((n = read(w->fd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			struct inotify_event *ev = (struct inotify_event *)p;
+
+			if (ev->mask & IN_Q_OVERFLOW)
+				recheck_all(fs);
+			else if (ev->len)
+				name_changed(fs, ev->name, ev->mask);
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+}
+
+/* A private mqueue mount: needs CAP_SYS_ADMIN, leaves no trace. */
+static int private_mount(struct mq_family *mf)
+{
+	int fsfd = fsopen("mqueue", FSOPEN_CLOEXEC), err;
+
+	if (fsfd < 0)
+		return -errno;
+	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0)) {
+		err = -errno;
+		goto out_close;
+	}
+	mf->mntfd = fsmount(fsfd, FSMOUNT_CLOEXEC,
+			    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+				    MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (mf->mntfd < 0) {
+		err = -errno;
+		goto out_close;
+	}
+	mf->dirfd = openat(mf->mntfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	err = mf->dirfd < 0 ? -errno : 0;
+out_close:
+	close(fsfd);
+	return err;
+}
+
+/*
+ * The same with the classic mount(2), for kernels (and valgrind) without
+ * fsopen: mounted on a fresh directory, opened, and detached at once; the
+ * open directory keeps the mount alive and nothing else can see it.
+ */
+static int legacy_mount(struct mq_family *mf)
+{
+	char dir[] = "/tmp/ipcfs-mqueue.XXXXXX";
+	int err = 0;
+
+	if (!mkdtemp(dir))
+		return -errno;
+	if (mount("mqueue", dir, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL)) {
+		err = -errno;
+		goto out_rmdir;
+	}
+	mf->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (mf->dirfd < 0)
+		err = -errno;
+	umount2(dir, MNT_DETACH);
+out_rmdir:
+	rmdir(dir);
+	return err;
+}
+
+static int dev_mqueue(struct mq_family *mf)
+{
+	struct statfs sfs;
+
+	mf->dirfd = open("/dev/mqueue", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (mf->dirfd < 0)
+		return -errno;
+	if (fstatfs(mf->dirfd, &sfs) || sfs.f_type != MQUEUE_MAGIC) {
+		close(mf->dirfd);
+		mf->dirfd = -1;
+		return -ENODEV; /* a plain directory: not the queues */
+	}
+	return 0;
+}
+
+void mqview_open(struct mq_family *mf)
+{
+	char path[64];
+	int err1, err2 = 0;
+
+	err1 = private_mount(mf);
+	if (err1 == -ENOSYS)
+		err1 = legacy_mount(mf);
+	if (err1)
+		err2 = dev_mqueue(mf);
+	if (mf->dirfd < 0) {
+		fprintf(stderr,
+			"ipcfs: cannot see the mqueue file system (private "
+			"mount: %s; /dev/mqueue: %s): mq/ will list no queue "
+			"and will not notice queues other programs remove; "
+			"queues can still be used by name\n",
+			strerror(-err1), strerror(-err2));
+		return;
+	}
+	mf->inofd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", mf->dirfd);
+	if (mf->inofd < 0 ||
+	    inotify_add_watch(mf->inofd, path,
+			      IN_CREATE | IN_DELETE | IN_ATTRIB |
+				      IN_MOVED_FROM | IN_MOVED_TO) < 0) {
+		fprintf(stderr, "ipcfs: cannot watch the queues (%s): queues "
+			"made or removed by other programs show within a "
+			"second\n", strerror(errno));
+		if (mf->inofd >= 0)
+			close(mf->inofd);
+		mf->inofd = -1;
+	}
+}
+
+void mqview_close(struct ipcfs *fs)
+{
+	struct mq_family *mf = fs->mq;
+
+	if (mf->started)
+		loop_remove(fs, &mf->ino_watch);
+	if (mf->inofd >= 0)
+		close(mf->inofd);
+	if (mf->dirfd >= 0)
+		close(mf->dirfd);
+	if (mf->mntfd >= 0)
+		close(mf->mntfd);
+	mf->inofd = mf->dirfd = mf->mntfd = -1;
+}
