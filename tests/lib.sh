@@ -119,7 +119,19 @@ umount_ipcfs() {
 	if [ -n "$SERVER" ]; then
 		local i st killed=
 		for i in $(seq 400); do kill -0 "$SERVER" 2>/dev/null || break; sleep 0.05; done
-		kill -0 "$SERVER" 2>/dev/null && { kill -9 "$SERVER"; killed=1; }
+		if kill -0 "$SERVER" 2>/dev/null; then
+			# Say where it is stuck before killing it.
+			local t
+			for t in /proc/"$SERVER"/task/*; do
+				diag "thread ${t##*/}: $(tr -d '\0' <"$t/wchan" 2>/dev/null)" \
+					"$(sed 's/^/    /' "$t/stack" 2>/dev/null)"
+			done
+			command -v gdb >/dev/null &&
+				timeout 20 gdb -p "$SERVER" -batch -ex 'thread apply all bt' 2>/dev/null |
+				grep -E '^(#|Thread)' | sed 's/^/#   /'
+			kill -9 "$SERVER"
+			killed=1
+		fi
 		wait "$SERVER" 2>/dev/null; st=$?
 		if [ -z "${SERVER_CRASH_EXPECTED:-}" ]; then
 			if [ -n "$killed" ]; then
