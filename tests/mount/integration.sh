@@ -1,0 +1,75 @@
+#!/bin/bash
+# Mount integration: `mount -t fuse.ipcfs`, an fstab line, `umount`, the
+# systemd units' own commands, and what `meson install` puts where.
+. "${TESTS_SRC:-$(dirname "$0")/..}/lib.sh"
+
+[ -c /dev/fuse ] || skip_all "no /dev/fuse"
+[ "$(id -u)" = 0 ] || skip_all "mount(8) of a FUSE type needs root"
+command -v mount.fuse3 >/dev/null || [ -x /sbin/mount.fuse3 ] || skip_all "no mount.fuse3"
+T=$(mktemp -d)
+d=$T/mnt
+mkdir "$d"
+fstype() { findmnt -n -o FSTYPE "$1"; }
+
+# mount.fuse3 runs `ipcfs SOURCE DIR -o OPTIONS` from its own PATH; put
+# this build's ipcfs there unless an ipcfs is installed already.
+link=
+if ! command -v ipcfs >/dev/null || [ -L /usr/local/bin/ipcfs ]; then
+	ln -sf "$IPCFS" /usr/local/bin/ipcfs && link=/usr/local/bin/ipcfs
+fi
+on_exit "umount $d 2>/dev/null; [ -n '$link' ] && rm -f '$link'; rm -rf $T"
+
+out=$(mount -t fuse.ipcfs ipcfs "$d" -o mq_maxmsg=7 2>&1); rc=$?
+is "$rc" 0 "mount -t fuse.ipcfs ipcfs DIR ($out)"
+is "$(fstype "$d")" fuse.ipcfs "findmnt says fuse.ipcfs"
+is "$(findmnt -n -o SOURCE "$d")" ipcfs "and the source is ipcfs"
+ok "the tree answers" test -r "$d/signals"
+ok "-o options reach ipcfs (mq_maxmsg=7)" bash -c "mkdir $d/mq/itest$$ && [ \$(cat $d/mq/itest$$/maxmsg) = 7 ]; rmdir $d/mq/itest$$"
+umount "$d"; rc=$?
+is "$rc" 0 "umount DIR"
+ok "unmounted" wait_for bash -c "! findmnt '$d' >/dev/null"
+ok "the server exited" wait_for bash -c "! pgrep -f '^ipcfs ipcfs $d' >/dev/null"
+
+# An fstab line (mount -T reads another fstab than /etc/fstab).
+sed "s|/mnt/ipc|$d|" "$TESTS_SRC/../mount/fstab.example" >"$T/fstab"
+out=$(mount -T "$T/fstab" "$d" 2>&1); rc=$?
+is "$rc" 0 "mount DIR from the fstab line ($out)"
+is "$(fstype "$d")" fuse.ipcfs "mounted as fuse.ipcfs"
+like "$(findmnt -n -o OPTIONS "$d")" "allow_other" "with the line's allow_other"
+like "$(findmnt -n -o OPTIONS "$d")" "default_permissions" "which brings default_permissions"
+umount "$d"
+ok "umount" wait_for bash -c "! findmnt '$d' >/dev/null"
+
+# The systemd units: valid, and their ExecStart mounts what they say.
+B=${BUILD_ROOT:-$(dirname "$IPCFS")}
+for u in ipcfs.service mnt-ipc.mount; do
+	ok "$u was generated" test -f "$B/mount/$u"
+done
+start=$(sed -n 's/^ExecStart=//p' "$B/mount/ipcfs.service")
+like "$start" "/ipcfs -o allow_other /mnt/ipc\$" "ipcfs.service runs ipcfs -o allow_other /mnt/ipc"
+cmd=${start/\/mnt\/ipc/$d}
+cmd="$IPCFS ${cmd#* }"
+$cmd; rc=$?
+is "$rc" 0 "its ExecStart (Type=forking) returns once mounted"
+ok "and the tree is there" test -r "$d/signals"
+pid=$(pgrep -f "^$IPCFS -o allow_other $d\$")
+kill -TERM "$pid"
+ok "its KillSignal (SIGTERM) unmounts" wait_for bash -c "! findmnt '$d' >/dev/null"
+if command -v systemd-analyze >/dev/null; then
+	# verify complains only that ipcfs and its man page are not installed
+	errs=$(systemd-analyze verify "$B/mount/ipcfs.service" "$B/mount/mnt-ipc.mount" 2>&1 |
+		grep -v "is not executable\|man ipcfs\|man:ipcfs" || true)
+	is "$errs" "" "systemd-analyze verify finds nothing else"
+fi
+
+# meson install puts everything where Debian expects it.
+if [ -n "${BUILD_ROOT:-}" ] && command -v meson >/dev/null; then
+	meson install -C "$BUILD_ROOT" --no-rebuild --destdir "$T/dest" >/dev/null 2>&1
+	p=$(meson introspect "$BUILD_ROOT" --buildoptions | python3 -c \
+		'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="prefix"][0])')
+	for f in bin/ipcfs lib/systemd/system/ipcfs.service lib/systemd/system/mnt-ipc.mount \
+		lib/systemd/user/ipcfs-user.service share/doc/ipcfs/fstab.example; do
+		ok "meson install: $p/$f" test -e "$T/dest$p/$f"
+	done
+fi
+done_testing
