@@ -11,6 +11,11 @@ IPCFS=${IPCFS:-$TESTS_SRC/../build/ipcfs}
 HELPERS=${HELPERS:-$TESTS_SRC/../build/tests}
 _tap_n=0
 _tap_failed=0
+# Under ASan the test's own helper programs must not get ASan's SIGSEGV,
+# SIGBUS and SIGFPE handlers (they would show in proc/PID/caught); the
+# server keeps them.
+SERVER_ASAN_OPTIONS=${ASAN_OPTIONS:-}
+export ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}handle_segv=0:handle_sigbus=0:handle_sigfpe=0"
 M=
 SERVER=
 _cleanup_hooks=()
@@ -99,7 +104,7 @@ mount_ipcfs() {
 	trap _cleanup EXIT
 	trap 'exit 1' INT TERM
 	# IPCFS_WRAPPER runs the server under valgrind in the checked runs.
-	${IPCFS_WRAPPER:-} "$IPCFS" -f "$@" "$M" 2>"$M.log" &
+	ASAN_OPTIONS=$SERVER_ASAN_OPTIONS ${IPCFS_WRAPPER:-} "$IPCFS" -f "$@" "$M" 2>"$M.log" &
 	SERVER=$!
 	local i
 	for i in $(seq 600); do

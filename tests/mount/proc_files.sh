@@ -80,9 +80,7 @@ is "$(cat "$M/proc/$busy/state")" "running" "a busy loop is running"
 kill "$busy"
 
 # caught, blocked, ignored, pending
-# (under ASan the helper must not get ASan's own SEGV/BUS/FPE handlers)
-ASAN_OPTIONS=${ASAN_OPTIONS:-}:handle_segv=0:handle_sigbus=0:handle_sigfpe=0 \
-	start_logged "$T/catch" "$HELPERS/catch" INT SEGV
+start_logged "$T/catch" "$HELPERS/catch" INT SEGV
 cpid=$(helper_pid "$T/catch")
 is "$(cat "$M/proc/$cpid/caught")" "INT SEGV" "caught: the handlers of catch INT SEGV"
 usr1=$(kill -l USR1)

@@ -26,7 +26,10 @@ mkdir "$D,maxmsg=10,msgsize=16"
 seq_no=0
 start_reader() {
 	seq_no=$((seq_no + 1))
-	"$MQH/mq_reader" "$D/next" "$T/out.$seq_no" $((N * 10)) 2>/dev/null &
+	# SIGINT at its default from the first instruction: a script's
+	# background job starts with it ignored, and a SIGINT landing before
+	# mq_reader resets it would be lost, leaving the reader parked.
+	env --default-signal=INT "$MQH/mq_reader" "$D/next" "$T/out.$seq_no" $((N * 10)) 2>/dev/null &
 	readers[$1]=$!
 	all_readers+=($!)
 }
@@ -63,7 +66,7 @@ ok "the storm killed at least 100 readers" test $((kills + ints)) -ge 100
 # let the living readers empty the queue, then stop them too
 empty() { [ "$(curmsgs "$Q")" -eq 0 ]; }
 wait_for empty
-for p in "${readers[@]}"; do kill -KILL "$p" 2>/dev/null; done
+for p in "${all_readers[@]}"; do kill -KILL "$p" 2>/dev/null; done
 alive() { local p; for p in "${all_readers[@]}"; do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }
 for i in $(seq 200); do alive || break; sleep 0.05; done
 exec 2>&3 3>&-
