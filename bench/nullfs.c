@@ -3,7 +3,7 @@
  * same low-level API and the same single-threaded loop that does nothing:
  * one directory holding one file, "null", that accepts every write and
  * reads as empty.  Opened with the same flags ipcfs uses for its live
- * files (direct_io, nonseekable, no flush) and the same 1 s timeouts, so
+ * files (direct_io, no flush) and the same 1 s timeouts, so
  * the difference to ipcfs is the work ipcfs does, not FUSE.
  *
  *   nullfs [-o opts] MOUNTPOINT     (stays in the foreground)
@@ -79,7 +79,6 @@ static void null_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return;
 	}
 	fi->direct_io = 1;
-	fi->nonseekable = 1;
 	fi->noflush = 1;
 	fuse_reply_open(req, fi);
 }

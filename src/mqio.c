@@ -194,7 +194,10 @@ static void serve_taken(fuse_req_t req, struct mq_handle *mh, size_t size,
 	}
 	reply_text(req, mh->held, mh->len, size, off);
 	if ((size_t)off + size >= mh->len) {
-		/* all read: offsets only grow (nonseekable), the rest is EOF */
+		/*
+		 * All read: the message is delivered.  Later reads, from any
+		 * offset (the file is seekable for sshfs's sake), are EOF.
+		 */
 		free(mh->held);
 		mh->held = NULL;
 	}
@@ -359,8 +362,11 @@ int mqio_open(struct ipcfs *fs, struct node *n, struct queue *q,
 
 		mh->text_len = mq_format_number(v, mh->text, sizeof(mh->text));
 	} else {
-		/* a stream: no seeking, no page cache, nothing to flush */
-		fi->nonseekable = 1;
+		/*
+		 * Live: no page cache, nothing to flush.  Not nonseekable:
+		 * sftp-server lseeks before every read and write, so sshfs
+		 * could not use the file; offsets are honoured instead.
+		 */
 		fi->noflush = 1;
 	}
 	fi->direct_io = 1;

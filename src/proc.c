@@ -597,17 +597,19 @@ static int proc_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
 	if (n->sub == PF_SIGNAL) {
 		err = pidobj_exited(fs, ph->p) ? -ESRCH
 					       : signal_permission(req, ph);
-		fi->nonseekable = 1;
-	} else if (n->sub == PF_WAIT) {
-		fi->nonseekable = 1;
-	} else {
+	} else if (n->sub != PF_WAIT) {
 		err = snapshot(ph, n->sub);
 	}
 	if (err) {
 		free(ph);
 		return err;
 	}
-	/* Live content: never from the page cache; nothing to flush. */
+	/*
+	 * Live content: never from the page cache; nothing to flush.  Not
+	 * nonseekable, though the files are streams in spirit: sftp-server
+	 * lseeks before every read and write (sshfs), and every read here
+	 * is served by its offset anyway.
+	 */
 	fi->direct_io = 1;
 	fi->noflush = 1;
 	fi->fh = (uintptr_t)ph;
