@@ -158,10 +158,11 @@ umount_ipcfs() {
 
 server_alive() { kill -0 "$SERVER" 2>/dev/null && [ -e "$M/signals" ]; }
 
-# wait_for CMD...: retries CMD for up to 5 s.
+# wait_for CMD...: retries CMD for up to 5 s (20 s under valgrind).
 wait_for() {
-	local i
-	for i in $(seq 100); do "$@" && return 0; sleep 0.05; done
+	local i n=100
+	[ -z "$NO_PIDFD" ] || n=400
+	for i in $(seq "$n"); do "$@" && return 0; sleep 0.05; done
 	return 1
 }
 

@@ -54,14 +54,18 @@ else
 	pass "# SKIP ns_last_pid is not writable"
 fi
 
-# Processes ending while their directories are listed and read.
-for i in $(seq 100); do
+# Processes ending while their directories are listed and read (fewer
+# under valgrind, where each request costs the server 20-50 times more).
+n=100
+[ -z "$NO_PIDFD" ] || n=30
+for i in $(seq $n); do
 	sleep 1000 & p=$!
 	( ls -l "$M/proc/$p" >/dev/null 2>&1; cat "$M/proc/$p/state" "$M/proc/$p/caught" >/dev/null 2>&1 ) &
 	kill -9 "$p"
 done
-wait_for bash -c "! pgrep -f '^ls -l $M/proc' >/dev/null"
-ok "100 processes killed while being read: no reader hung" \
+readers_done() { ! pgrep -f "^(ls -l|cat) $M/proc" >/dev/null; }
+wait_for readers_done || wait_for readers_done || wait_for readers_done
+ok "$n processes killed while being read: no reader hung" \
 	bash -c "! pgrep -f '^(ls -l|cat) $M/proc' >/dev/null"
 for i in $(seq 300); do true & done
 ls "$M/proc" >/dev/null &

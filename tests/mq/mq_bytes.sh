@@ -60,18 +60,25 @@ is "$(stat -c %o "$D/4")" 8192 "a priority file's st_blksize is msgsize"
 
 # ---- the empty message: a write(2) of 0 bytes never reaches a FUSE
 # server; closing a priority file opened with O_TRUNC (as > does) that
-# got no write sends it
+# got no write sends it.  The kernel tells the server of the close a
+# moment after close() returns (RELEASE is asynchronous), hence the waits.
+queued() { [ "$(curmsgs "$Q")" -eq "$1" ]; }
 printf '' >"$D/6"
+wait_for queued 1
 is "$(curmsgs "$Q")" 1 "printf '' > 6: one message"
 is "$("$MQH/mq_rec" "/$Q")" "Read 0 bytes; priority = 6" "an empty one, at priority 6"
 dd if=/dev/null of="$D/2" status=none
+wait_for queued 1
 is "$("$MQH/mq_rec" -n "/$Q")" "Read 0 bytes; priority = 2" "dd from /dev/null: an empty message"
 errno_is ok "write(2) of 0 bytes (O_WRONLY, no O_TRUNC) returns 0" writen "$D/6" 0
-is "$(curmsgs "$Q")" 0 "and sends nothing"
 touch "$D/6"
 truncate -s 0 "$D/6"
 "$MQH/mq_fsop" pollout "$D/6" 10 >/dev/null
-is "$(curmsgs "$Q")" 0 "touch, truncate, an O_WRONLY poll: nothing sent"
+# A marker sent after them: once it is there, anything they sent would be.
+printf '%s' marker >"$D/0"
+wait_for queued 1
+is "$(curmsgs "$Q")" 1 "an O_WRONLY write(2) of 0 bytes, touch, truncate, an O_WRONLY poll: nothing sent"
+cat "$D/next" >/dev/null
 "$MQH/mq_snd" "/$Q" 1 ""
 is "$("$HELPERS/fsop" read "$D/next" nonblock; echo "rc=$?")" "rc=0" \
 	"an empty mq_send reads as an immediate EOF, also with O_NONBLOCK"
