@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
+#include "benchutil.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,21 +20,6 @@
 #include <unistd.h>
 
 #define ROUNDS 5
-
-static double now_us(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 static int op_write(char **argv, long n)
 {
@@ -117,7 +103,7 @@ int main(int argc, char *argv[])
 			return 1;
 		rounds[r] = (now_us() - t0) / (double)n;
 	}
-	qsort(rounds, ROUNDS, sizeof(rounds[0]), cmp);
+	qsort(rounds, ROUNDS, sizeof(rounds[0]), cmp_double);
 	printf("%.2f\n", rounds[ROUNDS / 2]);
 	return 0;
 }

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "creds.h"
+#include "procstat.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,25 +21,9 @@
 
 #define CAP_KILL_BIT 5
 
-/* Finds "Key:\t" at the start of a line and returns what follows. */
-static const char *field(const char *text, const char *key)
-{
-	size_t klen = strlen(key);
-	const char *p = text;
-
-	while (p && *p) {
-		if (strncmp(p, key, klen) == 0 && p[klen] == ':')
-			return p + klen + 1;
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return NULL;
-}
-
 static int parse_ids(const char *text, const char *key, unsigned int ids[4])
 {
-	const char *p = field(text, key);
+	const char *p = procstat_field(text, key);
 
 	if (!p || sscanf(p, "%u %u %u %u", &ids[0], &ids[1], &ids[2],
 			 &ids[3]) != 4)
@@ -56,16 +41,16 @@ int creds_parse_status(const char *text, struct creds *c)
 	memset(c, 0, sizeof(*c));
 	if (parse_ids(text, "Uid", u) || parse_ids(text, "Gid", g))
 		return -EINVAL;
-	p = field(text, "Tgid");
+	p = procstat_field(text, "Tgid");
 	if (!p || sscanf(p, "%d", &c->tgid) != 1)
 		return -EINVAL;
-	p = field(text, "CapEff");
+	p = procstat_field(text, "CapEff");
 	if (!p || sscanf(p, "%llx", &cap) != 1)
 		return -EINVAL;
 	c->cap_eff = cap;
 	c->ruid = u[0], c->euid = u[1], c->suid = u[2], c->fsuid = u[3];
 	c->rgid = g[0], c->egid = g[1], c->sgid = g[2], c->fsgid = g[3];
-	p = field(text, "Groups");
+	p = procstat_field(text, "Groups");
 	while (p && c->ngroups < CREDS_MAX_GROUPS) {
 		unsigned long v;
 

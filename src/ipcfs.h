@@ -67,6 +67,14 @@ void park(struct ipcfs *fs, struct parked *p, fuse_req_t req);
 void unpark(struct parked *p);
 /* Answers every parked request with @err (the server is stopping). */
 void unpark_all(struct ipcfs *fs, int err);
+/*
+ * A read of @h that cannot be answered yet: EAGAIN under O_NONBLOCK,
+ * else parked (a plain struct parked) at the end of @waiters.  Returns
+ * true when it was parked, false when it was answered (EAGAIN, ENOMEM).
+ */
+bool park_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
+	       size_t size, off_t off, struct list_head *waiters,
+	       void (*unlink)(struct ipcfs *fs, struct parked *p));
 
 /* ---- nodes (node.c) ---------------------------------------------------- */
 

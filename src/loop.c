@@ -48,6 +48,30 @@ void unpark(struct parked *p)
 	list_del(&p->all_link);
 }
 
+bool park_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
+	       size_t size, off_t off, struct list_head *waiters,
+	       void (*unlink)(struct ipcfs *fs, struct parked *p))
+{
+	struct parked *p;
+
+	if (h->flags & O_NONBLOCK) {
+		fuse_reply_err(req, EAGAIN);
+		return false;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		fuse_reply_err(req, ENOMEM);
+		return false;
+	}
+	p->h = h;
+	p->size = size;
+	p->off = off;
+	p->unlink = unlink;
+	list_add_tail(&p->link, waiters);
+	park(fs, p, req);
+	return true;
+}
+
 void unpark_all(struct ipcfs *fs, int err)
 {
 	while (!list_empty(&fs->parked)) {

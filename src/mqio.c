@@ -399,7 +399,6 @@ static void read_next(struct ipcfs *fs, fuse_req_t req, struct mq_handle *mh,
 {
 	struct queue *q = mh->q;
 	struct taken_msg m;
-	struct parked *pk;
 	int r;
 
 	if (mh->taken || off != 0 || size == 0) {
@@ -422,22 +421,9 @@ static void read_next(struct ipcfs *fs, fuse_req_t req, struct mq_handle *mh,
 			return;
 		}
 	}
-	if (mh->h.flags & O_NONBLOCK) {
-		fuse_reply_err(req, EAGAIN);
-		return;
-	}
-	pk = calloc(1, sizeof(*pk));
-	if (!pk) {
-		fuse_reply_err(req, ENOMEM);
-		return;
-	}
-	pk->h = &mh->h;
-	pk->size = size;
-	pk->off = off;
-	pk->unlink = reader_unlinked;
-	list_add_tail(&pk->link, &q->readers);
-	park(fs, pk, req);
-	queue_serve(fs, q); /* registers, and looks again */
+	if (park_read(fs, req, &mh->h, size, off, &q->readers,
+		      reader_unlinked))
+		queue_serve(fs, q); /* registers, and looks again */
 }
 
 void mqio_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,

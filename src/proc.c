@@ -620,7 +620,6 @@ static void proc_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 		      size_t size, off_t off)
 {
 	struct pid_handle *ph = (struct pid_handle *)h;
-	struct parked *pk;
 
 	if (ph->ready) {
 		reply_text(req, ph->text, ph->len, size, off);
@@ -632,21 +631,8 @@ static void proc_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 		reply_text(req, ph->text, ph->len, size, off);
 		return;
 	}
-	if (h->flags & O_NONBLOCK) {
-		fuse_reply_err(req, EAGAIN);
-		return;
-	}
-	pk = calloc(1, sizeof(*pk));
-	if (!pk) {
-		fuse_reply_err(req, ENOMEM);
-		return;
-	}
-	pk->h = h;
-	pk->size = size;
-	pk->off = off;
-	list_add_tail(&pk->link, &ph->p->waiters);
-	park(fs, pk, req);
-	pidobj_watch_end(fs, ph->p);
+	if (park_read(fs, req, h, size, off, &ph->p->waiters, NULL))
+		pidobj_watch_end(fs, ph->p);
 }
 
 static int send_line(struct pidobj *p, const struct sig_line *l, pid_t pid,

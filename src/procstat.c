@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *status_field(const char *text, const char *key)
+const char *procstat_field(const char *text, const char *key)
 {
 	size_t klen = strlen(key);
 	const char *p = text;
@@ -28,7 +28,7 @@ static const char *status_field(const char *text, const char *key)
 
 static int hex_field(const char *text, const char *key, uint64_t *out)
 {
-	const char *p = status_field(text, key);
+	const char *p = procstat_field(text, key);
 	unsigned long long v;
 
 	if (!p || sscanf(p, "%llx", &v) != 1)
@@ -63,7 +63,7 @@ int procstat_parse_status(const char *text, struct proc_status *st)
 	unsigned int u[3], g;
 
 	memset(st, 0, sizeof(*st));
-	p = status_field(text, "State");
+	p = procstat_field(text, "State");
 	if (!p || state_word(p, st->state, sizeof(st->state)))
 		return -EINVAL;
 	if (hex_field(text, "SigPnd", &st->sig_pnd) ||
@@ -72,10 +72,10 @@ int procstat_parse_status(const char *text, struct proc_status *st)
 	    hex_field(text, "SigIgn", &st->sig_ign) ||
 	    hex_field(text, "SigCgt", &st->sig_cgt))
 		return -EINVAL;
-	p = status_field(text, "Uid");
+	p = procstat_field(text, "Uid");
 	if (!p || sscanf(p, "%u %u %u", &u[0], &u[1], &u[2]) != 3)
 		return -EINVAL;
-	p = status_field(text, "Gid");
+	p = procstat_field(text, "Gid");
 	if (!p || sscanf(p, "%u", &g) != 1)
 		return -EINVAL;
 	st->ruid = u[0];

@@ -22,6 +22,12 @@ struct proc_stat {
 	int exit_code;               /* wait status; -1 when not given */
 };
 
+/*
+ * The value of "Key:" at the start of a line of /proc status text (what
+ * follows the colon), or NULL.
+ */
+const char *procstat_field(const char *text, const char *key);
+
 /* Returns 0 or -EINVAL. */
 int procstat_parse_status(const char *text, struct proc_status *st);
 int procstat_parse_stat(const char *text, struct proc_stat *st);

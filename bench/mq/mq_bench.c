@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <mqueue.h>
 #include <signal.h>
+#include "../benchutil.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,13 +51,6 @@ static void die(const char *what)
 {
 	perror(what);
 	exit(1);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 static double percentile(double *v, int n, double p)
