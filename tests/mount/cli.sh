@@ -13,6 +13,18 @@ like "$out" 'usage: .*\[-f\] \[-d\] \[-o OPTIONS\]' "--help shows the synopsis"
 like "$out" 'mq_maxmsg=N' "--help lists mq_maxmsg"
 like "$out" 'allow_other' "--help lists allow_other"
 
+# The man page documents every option --help lists (and it renders).
+man1=${BUILD_ROOT:-$(dirname "$IPCFS")}/docs/ipcfs.1
+if [ -f "$man1" ] && command -v man >/dev/null; then
+	page=$(MANWIDTH=200 man -l "$man1" 2>/dev/null | sed 's/\xe2\x80\x90/-/g; s/‐/-/g')
+	missing=
+	for o in $("$IPCFS" --help | grep -oE '(^| )(-o [a-z_]+|--?[a-zA-Z]+)' | sed 's/^ //' | sort -u); do
+		grep -qF -- "$o" <<<"$page" || missing="$missing $o"
+	done
+	is "$missing" "" "ipcfs(1) documents every option of --help"
+	like "$page" "SYNOPSIS" "and renders with man"
+fi
+
 out=$("$IPCFS" --version); rc=$?
 is "$rc" 0 "--version exits 0"
 like "$out" '^ipcfs [0-9]+\.[0-9]+\.[0-9]+' "--version prints the version"
