@@ -72,4 +72,18 @@ if [ -n "${BUILD_ROOT:-}" ] && command -v meson >/dev/null; then
 		ok "meson install: $p/$f" test -e "$T/dest$p/$f"
 	done
 fi
+# meson dist makes a tarball that configures and builds on its own.
+if [ -n "${BUILD_ROOT:-}" ] && git -C "$TESTS_SRC/.." rev-parse --git-dir >/dev/null 2>&1; then
+	rm -rf "$BUILD_ROOT/meson-dist"
+	meson dist -C "$BUILD_ROOT" --no-tests --allow-dirty --formats xztar >"$T/dist.log" 2>&1
+	tarball=$(ls "$BUILD_ROOT"/meson-dist/ipcfs-*.tar.xz 2>/dev/null)
+	ok "meson dist makes a tarball" test -n "$tarball"
+	mkdir "$T/dist"
+	tar -C "$T/dist" -xf "$tarball"
+	src=$(echo "$T"/dist/ipcfs-*)
+	( cd "$src" && meson setup b -Dwerror=true -Dtests=false -Dbenchmarks=false >/dev/null &&
+		ninja -C b >/dev/null ) >"$T/distbuild.log" 2>&1
+	like "$("$src/b/ipcfs" --version 2>&1 | head -n 1)" "^ipcfs [0-9]" \
+		"which builds and runs (--version prints the meson version)"
+fi
 done_testing
