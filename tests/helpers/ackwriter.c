@@ -2,8 +2,9 @@
  * ackwriter DIR FIRST COUNT LOG: sends messages "%08u\n" of FIRST ..
  * FIRST+COUNT-1 by writing each to a priority file DIR/P (P cycling
  * 0..3), one open+write+close per message, and appends the id to LOG only
- * once all three succeeded: LOG is what the tree acknowledged.  Stops at
- * the first failure (the server gone) and prints its errno name.
+ * once all three succeeded: LOG is what the tree acknowledged.  A write
+ * interrupted (EINTR) is sent again; any other failure (the server gone)
+ * stops it, printing the errno name.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,7 +37,22 @@ int main(int argc, char *argv[])
 
 		snprintf(path, sizeof(path), "%s/%lu", argv[1], i % 4);
 		fd = open(path, O_WRONLY);
-		if (fd < 0 || write(fd, msg, (size_t)len) != len || close(fd)) {
+		if (fd < 0) {
+			printf("stopped at %lu: %s\n", i, strerrorname_np(errno));
+			return 0;
+		}
+		/*
+		 * EINTR (a stop signal, say) means nothing was sent: send it
+		 * again.  Were it sent anyway, the count would show a twin.
+		 */
+		while (write(fd, msg, (size_t)len) != len) {
+			if (errno != EINTR) {
+				printf("stopped at %lu: %s\n", i,
+				       strerrorname_np(errno));
+				return 0;
+			}
+		}
+		if (close(fd)) {
 			printf("stopped at %lu: %s\n", i, strerrorname_np(errno));
 			return 0;
 		}
