@@ -11,6 +11,7 @@
 #define IPCFS_FAMILY_H
 
 #include "creds.h"
+#include <dirent.h>
 #include "ipcfs.h"
 
 /* An open directory; families may keep iteration state in @state. */
@@ -92,6 +93,12 @@ int mq_init(struct ipcfs *fs);
 void mq_fini(struct ipcfs *fs);
 int shm_init(struct ipcfs *fs);
 void shm_fini(struct ipcfs *fs);
+
+/*
+ * A directory stream of its own on @dirfd (its own position, so several
+ * open directories of the tree can be read at once).  0 or -errno.
+ */
+int dir_stream_open(int dirfd, DIR **d);
 
 /* Replies with a slice of @text for a read of @size at @off. */
 void reply_text(fuse_req_t req, const char *text, size_t len, size_t size,

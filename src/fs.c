@@ -12,6 +12,7 @@
 #include "signame.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,22 @@ bool dirbuf_add(struct dirbuf *b, const char *name, ino_t ino, mode_t mode,
 			  &st, next);
 	b->used += need;
 	return true;
+}
+
+int dir_stream_open(int dirfd, DIR **d)
+{
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	*d = fdopendir(fd);
+	if (!*d) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return 0;
 }
 
 void reply_text(fuse_req_t req, const char *text, size_t len, size_t size,

@@ -264,7 +264,7 @@ static void free_dir_state(void *state)
 static int mq_opendir(struct ipcfs *fs, fuse_req_t req, struct dir_handle *dh)
 {
 	struct mq_dir_state *ds;
-	int fd;
+	int err;
 
 	(void)req;
 	mqview_start(fs);
@@ -273,13 +273,8 @@ static int mq_opendir(struct ipcfs *fs, fuse_req_t req, struct dir_handle *dh)
 	ds = calloc(1, sizeof(*ds));
 	if (!ds)
 		return -ENOMEM;
-	fd = openat(fs->mq->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ds->d = fd < 0 ? NULL : fdopendir(fd);
-	if (!ds->d) {
-		int err = -errno;
-
-		if (fd >= 0)
-			close(fd);
+	err = dir_stream_open(fs->mq->dirfd, &ds->d);
+	if (err) {
 		free(ds);
 		return err;
 	}

@@ -367,7 +367,7 @@ static void free_dir_state(void *state)
 static int shm_opendir(struct ipcfs *fs, fuse_req_t req, struct dir_handle *dh)
 {
 	struct shm_dir_state *ds;
-	int fd;
+	int err;
 
 	(void)req;
 	shm_watch_start(fs);
@@ -376,13 +376,8 @@ static int shm_opendir(struct ipcfs *fs, fuse_req_t req, struct dir_handle *dh)
 	ds = calloc(1, sizeof(*ds));
 	if (!ds)
 		return -ENOMEM;
-	fd = openat(fs->shm->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ds->d = fd < 0 ? NULL : fdopendir(fd);
-	if (!ds->d) {
-		int err = -errno;
-
-		if (fd >= 0)
-			close(fd);
+	err = dir_stream_open(fs->shm->dirfd, &ds->d);
+	if (err) {
 		free(ds);
 		return err;
 	}
