@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -342,7 +343,21 @@ static void ipc_init(void *userdata, struct fuse_conn_info *conn)
 	conn->max_readahead = FS_MAX_IO;
 	if (conn->capable & FUSE_CAP_AUTO_INVAL_DATA)
 		conn->want |= FUSE_CAP_AUTO_INVAL_DATA;
-	(void)fs;
+	/*
+	 * Passthrough of shm files (passthru.h) is asked for in the reply
+	 * libfuse writes after this; say once why it will not be.
+	 */
+	if (fs->opts.nopassthrough)
+		return;
+	if (!fs->pt.offered)
+		fprintf(stderr, "ipcfs: shm files go through the server: the "
+			"kernel offers no passthrough (needs Linux 6.9+ with "
+			"CONFIG_FUSE_PASSTHROUGH)\n");
+	else if (!fs->pt.wanted)
+		fprintf(stderr, "ipcfs: shm files go through the server: "
+			"passthrough needs CAP_SYS_ADMIN\n");
+	else if (fs->opts.debug)
+		fprintf(stderr, "ipcfs: shm files use kernel passthrough\n");
 }
 
 static void ipc_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -549,7 +564,10 @@ static void ipc_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		return;
 	}
 	n->nlookup++;
-	if (fuse_reply_create(req, &e, fi)) {
+	fs->pt.reply_id = handle_of(fi)->backing_id;
+	err = fuse_reply_create(req, &e, fi);
+	fs->pt.reply_id = 0;
+	if (err) {
 		/* The caller is gone: no release will come for this file. */
 		release_file(fs, handle_of(fi));
 		node_forget(fs, n, 1);
@@ -573,7 +591,11 @@ static void ipc_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	}
 	node_pin(n);
 	list_add(&handle_of(fi)->link, &fs->handles);
-	if (fuse_reply_open(req, fi))
+	/* the reply names the backing file, if any (see passthru.h) */
+	fs->pt.reply_id = handle_of(fi)->backing_id;
+	err = fuse_reply_open(req, fi);
+	fs->pt.reply_id = 0;
+	if (err)
 		release_file(fs, handle_of(fi));
 }
 

@@ -19,6 +19,7 @@
 
 #include "list.h"
 #include "notify.h"
+#include "passthru.h"
 
 struct ipcfs;
 
@@ -166,6 +167,7 @@ struct handle {
 	uid_t uid;         /* opener */
 	gid_t gid;
 	pid_t pid;
+	int32_t backing_id; /* kernel passthrough to this backing file, or 0 */
 	struct fuse_pollhandle *ph; /* last poll handle, if the file polls */
 };
 
@@ -180,6 +182,7 @@ struct ipcfs_opts {
 	bool foreground;
 	bool debug;
 	bool allow_other;
+	bool nopassthrough; /* shm files through the server, not the kernel */
 	long mq_maxmsg;   /* 0: the system default */
 	long mq_msgsize;  /* 0: the system default */
 	char *mountpoint; /* malloc'ed by opts_parse() */
@@ -203,6 +206,7 @@ struct ipcfs {
 	struct list_head handles;     /* every open file and directory */
 	struct node_table nodes;
 	struct notifier notifier;
+	struct passthru pt;           /* shm files' kernel passthrough */
 	struct proc_family *proc;
 	struct mq_family *mq;
 	struct shm_family *shm;

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,6 +42,8 @@ static void usage(const char *prog)
 	       "                         (default: /proc/sys/fs/mqueue/msg_default)\n"
 	       "  -o mq_msgsize=N        msgsize of queues made with mkdir\n"
 	       "                         (default: /proc/sys/fs/mqueue/msgsize_default)\n"
+	       "  -o nopassthrough       serve shm files through the server, not by\n"
+	       "                         kernel passthrough to the objects\n"
 	       "  -o allow_other         let all users use the mount (implies\n"
 	       "                         default_permissions; needs user_allow_other\n"
 	       "                         in /etc/fuse.conf unless root)\n"
@@ -52,6 +55,47 @@ static void usage(const char *prog)
 	       "Unmount with `fusermount3 -u MOUNTPOINT`, umount, or SIGTERM to the server.\n"
 	       "See ipcfs(1).\n",
 	       prog);
+}
+
+/*
+ * Reads and writes of /dev/fuse, as libfuse would do them, with the
+ * passthrough bytes of passthru.c added on the way (INIT and the open
+ * replies of shm files).  Called by the loop thread for requests and
+ * replies, and by the notifier thread for notices.
+ */
+static ssize_t io_read(int fd, void *buf, size_t len, void *userdata)
+{
+	struct ipcfs *fs = userdata;
+	ssize_t n = read(fd, buf, len);
+
+	if (n > 0 && !fs->pt.on)
+		passthru_saw_request(&fs->pt, buf, (size_t)n);
+	return n;
+}
+
+static ssize_t io_writev(int fd, struct iovec *iov, int count, void *userdata)
+{
+	struct ipcfs *fs = userdata;
+	struct iovec *payload = count == 2 ? &iov[1] : NULL;
+	void *orig = payload ? payload->iov_base : NULL;
+	ssize_t n;
+
+	passthru_patch_reply(&fs->pt, iov, count);
+	n = writev(fd, iov, count);
+	if (payload)
+		payload->iov_base = orig;
+	return n;
+}
+
+static int passthru_install(struct ipcfs *fs)
+{
+	static const struct fuse_custom_io io = {
+		.read = io_read,
+		.writev = io_writev,
+	};
+
+	fs->pt.wanted = !fs->opts.nopassthrough && passthru_capable();
+	return fuse_session_custom_io(fs->se, &io, fuse_session_fd(fs->se));
 }
 
 /*
@@ -201,6 +245,12 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "ipcfs: cannot mount on %s\n",
 			fs.opts.mountpoint);
 		goto out_session;
+	}
+	err = passthru_install(&fs);
+	if (err) {
+		fprintf(stderr, "ipcfs: cannot set up /dev/fuse I/O: %s\n",
+			strerror(-err));
+		goto out_unmount;
 	}
 	if (fuse_daemonize(fs.opts.foreground)) {
 		fprintf(stderr, "ipcfs: cannot go to the background\n");

@@ -26,6 +26,7 @@ enum {
 	KEY_MAX_READ,
 	KEY_FSNAME,
 	KEY_SUBTYPE,
+	KEY_NOPASSTHROUGH,
 };
 
 struct parse_state {
@@ -54,6 +55,7 @@ static const struct fuse_opt ipcfs_opt_spec[] = {
 	FUSE_OPT_KEY("max_read=", KEY_MAX_READ),
 	FUSE_OPT_KEY("fsname=", KEY_FSNAME),
 	FUSE_OPT_KEY("subtype=", KEY_SUBTYPE),
+	FUSE_OPT_KEY("nopassthrough", KEY_NOPASSTHROUGH),
 	FUSE_OPT_END,
 };
 
@@ -123,6 +125,9 @@ static int opt_proc(void *data, const char *arg, int key,
 	case KEY_SUBTYPE:
 		ps->subtype = true;
 		return 1;
+	case KEY_NOPASSTHROUGH:
+		ps->o->nopassthrough = true;
+		return 0;
 	case KEY_MAX_READ:
 		return fail(ps, "-o %s: ipcfs sets max_read itself", arg);
 	case FUSE_OPT_KEY_NONOPT:

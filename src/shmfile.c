@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -61,7 +62,46 @@ static int open_as_caller(struct ipcfs *fs, fuse_req_t req, const char *name,
 	return fd;
 }
 
-static int new_handle(struct node *n, int fd, struct fuse_file_info *fi)
+/*
+ * Passthrough when the kernel agreed to it: reads, writes and mmap of the
+ * file then go straight to the object, so mappings through the tree and
+ * mappings of /dev/shm share the very same pages.  The backing file is
+ * registered once per object (the kernel wants one per inode) and dropped
+ * with its last open file.  An object with files open through the page
+ * cache stays in that mode until they are closed: mixing both on one
+ * inode makes the kernel fail the open.
+ */
+static void choose_io(struct ipcfs *fs, struct shm_obj *o,
+		      struct shm_handle *sh)
+{
+	int id;
+
+	if (!fs->pt.on || fs->pt.refused || o->cached_users)
+		goto cached;
+	if (!o->backing_id) {
+		id = passthru_backing_open(fuse_session_fd(fs->se), sh->fd);
+		if (id < 0) {
+			/* not allowed (no CAP_SYS_ADMIN): never again */
+			if (id == -EPERM) {
+				fs->pt.refused = true;
+				fprintf(stderr, "ipcfs: shm files go through the "
+					"server: passthrough refused (%s)\n",
+					strerror(-id));
+			}
+			goto cached;
+		}
+		o->backing_id = id;
+	}
+	o->pt_users++;
+	sh->h.backing_id = o->backing_id;
+	return;
+cached:
+	o->cached_users++;
+	sh->h.backing_id = 0;
+}
+
+static int new_handle(struct ipcfs *fs, struct node *n, int fd,
+		      struct fuse_file_info *fi)
 {
 	struct shm_handle *sh = calloc(1, sizeof(*sh));
 
@@ -71,9 +111,11 @@ static int new_handle(struct node *n, int fd, struct fuse_file_info *fi)
 	sh->h.flags = fi->flags;
 	sh->fd = fd;
 	list_add_tail(&sh->obj_link, &shm_obj_of(n)->handles);
+	choose_io(fs, shm_obj_of(n), sh);
 	/*
-	 * Page cache, so that mmap works; dropped at each open so that an
-	 * open always sees what others wrote, even through their mappings.
+	 * Without passthrough: page cache, so that mmap works; dropped at
+	 * each open so that an open always sees what others wrote, even
+	 * through their mappings.
 	 */
 	fi->keep_cache = 0;
 	fi->direct_io = 0;
@@ -107,7 +149,7 @@ int shm_open_file(struct ipcfs *fs, fuse_req_t req, struct node *n,
 	}
 	/* The open drops the kernel's cache: it now knows this state. */
 	shm_note_own_change(o, &st);
-	err = new_handle(n, fd, fi);
+	err = new_handle(fs, n, fd, fi);
 	if (err)
 		goto out_close;
 	return 0;
@@ -183,7 +225,7 @@ int shm_create(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 	if (err)
 		goto out_close;
 	shm_note_own_change(shm_obj_of(n), &st);
-	err = new_handle(n, fd, fi);
+	err = new_handle(fs, n, fd, fi);
 	if (err)
 		goto out_close;
 	*out = n;
@@ -274,8 +316,17 @@ int shm_fsync(struct ipcfs *fs, struct handle *h, int datasync)
 void shm_release(struct ipcfs *fs, struct handle *h)
 {
 	struct shm_handle *sh = (struct shm_handle *)h;
+	struct shm_obj *o = shm_obj_of(h->node);
 
-	(void)fs;
+	if (h->backing_id) {
+		if (--o->pt_users == 0) {
+			passthru_backing_close(fuse_session_fd(fs->se),
+					       o->backing_id);
+			o->backing_id = 0;
+		}
+	} else {
+		o->cached_users--;
+	}
 	list_del(&sh->obj_link);
 	close(sh->fd);
 	free(sh);

@@ -49,6 +49,13 @@ struct shm_obj {
 	bool removed;             /* we unlinked it: no name will lead to it */
 	struct timespec ctime;    /* last change made or noticed by us */
 	struct list_head handles; /* open files (struct shm_handle) */
+	/*
+	 * All open files of one object use one I/O mode, as the kernel
+	 * requires: passthrough to one backing file, or the page cache.
+	 */
+	int32_t backing_id;       /* registered backing file, or 0 */
+	unsigned int pt_users;    /* open files in passthrough */
+	unsigned int cached_users; /* open files through the page cache */
 };
 
 /* An open shm file: the object opened as the opener, at open time. */

@@ -103,8 +103,9 @@ mount_ipcfs() {
 	chmod 755 "$M"
 	trap _cleanup EXIT
 	trap 'exit 1' INT TERM
-	# IPCFS_WRAPPER runs the server under valgrind in the checked runs.
-	ASAN_OPTIONS=$SERVER_ASAN_OPTIONS ${IPCFS_WRAPPER:-} "$IPCFS" -f "$@" "$M" 2>"$M.log" &
+	# IPCFS_WRAPPER runs the server under valgrind in the checked runs;
+	# IPCFS_OPTS adds -o options to every mount (a suite run again).
+	ASAN_OPTIONS=$SERVER_ASAN_OPTIONS ${IPCFS_WRAPPER:-} "$IPCFS" -f ${IPCFS_OPTS:+-o "$IPCFS_OPTS"} "$@" "$M" 2>"$M.log" &
 	SERVER=$!
 	local i
 	for i in $(seq 600); do

@@ -1,13 +1,20 @@
 #!/bin/bash
 # mmap through the tree next to mmap of the object itself, each case that
-# docs/shm.md describes: T is a live MAP_SHARED mapping of shm/x (through
-# FUSE: the kernel's page cache of the ipcfs file), D one of /x made with
-# shm_open (the tmpfs pages themselves), U a second mapping through the
-# tree.  What is coherent live is asserted live; what is coherent only at
-# msync, munmap or the next open is asserted at that point.
+# docs/shm.md describes: T is a live MAP_SHARED mapping of shm/x, D one of
+# /x made with shm_open (the tmpfs pages themselves), U a second mapping
+# through the tree.  With kernel passthrough T maps the tmpfs pages too,
+# and everything is coherent at once; without it (-o nopassthrough, or a
+# server without CAP_SYS_ADMIN) T maps the kernel's page cache of the
+# ipcfs file, and what is coherent only at msync, munmap or the next open
+# is asserted at that point.  The mode this mount must be in is
+# shm_io's answer; the cases tell the modes apart, so a server that
+# silently fell back fails here.
 . "${TESTS_SRC:-$(dirname "$0")/..}/shm/shmlib.sh"
 
 shm_mount
+io=$(shm_io)
+diag "shm I/O mode expected: $io"
+pt() { [ "$io" = passthrough ]; }
 x=$(shm_name live)
 printf 'aaaaaaaaaa' >"/dev/shm/$x"
 truncate -s 8192 "/dev/shm/$x"
@@ -41,17 +48,31 @@ mapper U 'w 6 U2' >/dev/null
 exec 6<&-
 is "$(mapper D 'r 6 2')" U2 "tree store: closing any fd of the tree file writes it back"
 
-# Object store -> tree: not live; the next open through the tree.  (First
-# a read through the tree, so the kernel holds the current page and
-# attributes: write-backs above changed the object's mtime.)
+# Object store -> tree.  Passthrough: the same pages, at once.  Page
+# cache: not live; the next open through the tree.  (First a read through
+# the tree, so the kernel holds the current page and attributes:
+# write-backs above changed the object's mtime.)
 python3 -c 'import os; os.pread(5, 2, 0)'
 mapper D 'w 0 D1' >/dev/null
-is "$(mapper T 'r 0 2')" W1 "object store: a live tree mapping keeps its page (documented limit)"
-is "$(python3 -c 'import os; print(os.pread(5, 2, 0).decode())')" W1 \
-	"object store: an fd opened earlier reads its cached page (documented limit)"
+if pt; then
+	is "$(mapper T 'r 0 2')" D1 "object store: a live tree mapping sees it at once (passthrough)"
+	is "$(python3 -c 'import os; print(os.pread(5, 2, 0).decode())')" D1 \
+		"object store: an fd opened earlier reads it at once (passthrough)"
+else
+	is "$(mapper T 'r 0 2')" W1 "object store: a live tree mapping keeps its page (documented limit)"
+	is "$(python3 -c 'import os; print(os.pread(5, 2, 0).decode())')" W1 \
+		"object store: an fd opened earlier reads its cached page (documented limit)"
+fi
 is "$(head -c 2 "$S/$x")" D1 "object store: the next open through the tree sees it"
 is "$(mapper T 'r 0 2')" D1 "and from that open on, live tree mappings see it too"
 is "$(python3 -c 'import os; print(os.pread(5, 2, 0).decode())')" D1 "and so do fds opened earlier"
+mapper T 'w 10 T3' >/dev/null
+if pt; then
+	is "$(mapper D 'r 10 2')" T3 "tree store: the shm_open mapping sees it at once, no msync (passthrough)"
+else
+	mapper T sync >/dev/null
+	is "$(mapper D 'r 10 2')" T3 "tree store: the shm_open mapping sees it after msync (page cache)"
+fi
 exec 5<&-
 
 # Object write(2) (or truncate, chmod...) -> tree: inotify, at once.
@@ -70,8 +91,13 @@ exec 5<&-
 is "$(mapper T 'r 9000 1')" SIGBUS "past the end: SIGBUS through the tree, as on the object"
 shmop ftruncate "/$x" 12288 >/dev/null
 is "$(mapper D 'x 9000 1')" 00 "object grown: its own mapping reaches the new pages"
-stat "$S/$x" >/dev/null
-is "$(mapper T 'x 9000 1')" 00 "object grown: a tree mapping reaches them after a stat through the tree"
+if pt; then
+	is "$(mapper T 'x 9000 1')" 00 "object grown: a tree mapping reaches them at once (passthrough)"
+else
+	is "$(mapper T 'r 9000 1')" SIGBUS "object grown: a tree mapping faults until the kernel learns the size"
+	stat "$S/$x" >/dev/null
+	is "$(mapper T 'x 9000 1')" 00 "object grown: a tree mapping reaches them after a stat through the tree"
+fi
 shmop ftruncate "/$x" 100 >/dev/null
 is "$(mapper D 'r 5000 1')" SIGBUS "object shrunk: its own mapping faults past the end"
 is "$(mapper T 'r 5000 1')" SIGBUS "object shrunk: a tree mapping faults past the end too"
@@ -109,15 +135,21 @@ ok "an object write(2) under the new name reaches both (inotify)" \
 	wait_for sees R 'r 2 2' OB
 is "$(cat "/dev/shm/$b")" RROBmed! "the object holds both writes"
 
-# The documented hazard: a tree page with unsynced stores is written back
-# whole when the kernel drops it (here: because of the object write), so
-# an object write to another byte of that page is lost.  Sharing a page
-# needs one view, or msync before the other side writes.
+# The documented hazard of the page cache mode: a tree page with unsynced
+# stores is written back whole when the kernel drops it (here: because of
+# the object write), so an object write to another byte of that page is
+# lost.  Sharing a page needs one view, or msync before the other side
+# writes.  Passthrough has one copy of the page: both writes stay.
 mapper R 'w 0 XX' >/dev/null
 shmop pwrite "/dev/shm/$b" 4 ZZ >/dev/null
 objis() { [ "$(cat "/dev/shm/$b")" = "$1" ]; }
-ok "unsynced tree store + object write to the same page: the page wins (hazard)" \
-	wait_for objis XXOBmed!
+if pt; then
+	is "$(cat "/dev/shm/$b")" XXOBZZd! "tree store + object write to the same page: both kept (passthrough)"
+	is "$(mapper V 'r 0 8')" XXOBZZd! "and every mapping sees both"
+else
+	ok "unsynced tree store + object write to the same page: the page wins (hazard)" \
+		wait_for objis XXOBmed!
+fi
 mapper_stop R
 mapper_stop V
 

@@ -24,6 +24,29 @@ shmop() { "$SH/shmop" "$@" 2>&1 | tail -n 1; }
 # Bytes of a file as hex, to compare binary content in messages.
 hexof() { od -An -tx1 -v "$1" | tr -d ' \n'; }
 
+# shm_io: the I/O mode a mount made now must give shm files:
+# "passthrough" when not turned off (-o nopassthrough in IPCFS_OPTS) and
+# the kernel can (Linux 6.9 or later, built with FUSE_PASSTHROUGH when the
+# config is readable) and the server may (CAP_SYS_ADMIN, the 21st
+# capability bit, in the initial user namespace: whose uid_map is whole); else "cached".
+shm_io() {
+	local caps v
+	case ",${IPCFS_OPTS:-}," in *,nopassthrough,*) echo cached; return ;; esac
+	caps=$(awk '/^CapEff:/ { print $2 }' /proc/self/status)
+	if (( (0x${caps:-0} >> 21) & 1 )) &&
+		[ "$(awk '{ print $1, $2, $3 }' /proc/self/uid_map)" = "0 0 4294967295" ]; then
+		v=$(uname -r)
+		v=${v%%-*}
+		if [ "${v%%.*}" -gt 6 ] || { [ "${v%%.*}" -eq 6 ] && [ "$(echo "$v" | cut -d. -f2)" -ge 9 ]; }; then
+			if ! [ -r /proc/config.gz ] || zgrep -q '^CONFIG_FUSE_PASSTHROUGH=y' /proc/config.gz; then
+				echo passthrough
+				return
+			fi
+		fi
+	fi
+	echo cached
+}
+
 # shm_mount [OPTIONS...]: mount_ipcfs, and unmount (before lib.sh's exit
 # handler kills leftover jobs, the server among them) when the test ends.
 shm_mount() {

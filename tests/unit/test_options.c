@@ -92,6 +92,13 @@ int main(void)
 	r = RUN("-o", "mq_msgsize=99999999999", "/mnt");
 	ok(r.rc == -EINVAL, "mq_msgsize huge");
 
+	r = RUN("-o", "nopassthrough", "/mnt");
+	ok(r.rc == 0 && r.o.nopassthrough, "nopassthrough");
+	ok(strstr(r.args, "passthrough") == NULL,
+	   "nopassthrough is ours: not passed on");
+	r = RUN("/mnt");
+	ok(r.rc == 0 && !r.o.nopassthrough, "passthrough unless told");
+
 	r = RUN("-o", "allow_other", "/mnt");
 	ok(r.rc == 0 && r.o.allow_other, "allow_other");
 	ok(strstr(r.args, "default_permissions") != NULL,
