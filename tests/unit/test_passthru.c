@@ -157,7 +157,8 @@ static void test_open(void)
 	       "FOPEN_PASSTHROUGH, and no direct_io");
 	is_int((int32_t)word(p, offsetof(struct fuse_open_out, padding)), 5,
 	       "backing id");
-	ok(((const struct fuse_open_out *)p)->fh == 77, "fh kept");
+	memcpy(&o, p, sizeof(o)); /* the copy need not be aligned */
+	ok(o.fh == 77, "fh kept");
 	is_int(pt.reply_id, 0, "used once");
 	reply(&r, 12, 0, sizeof(o));
 	ok(!passthru_patch_reply(&pt, r.iov, 2),
