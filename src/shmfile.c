@@ -3,12 +3,14 @@
  * fsync, truncate and the other attribute changes of shm/<name>.  Each
  * open opens the real object in /dev/shm as the caller (so permission is
  * the kernel's own check with the caller's uid, gid and groups) and keeps
- * that fd; reads and writes go to it, so they reach the very object that
- * shm_open+mmap users see.  The kernel keeps shm files in its page cache
- * (needed for mmap with libfuse 3.14) but drops it at every open, when the
- * size or mtime changes, and when the inotify watch in shmseg.c reports
- * another program's change; docs/shm.md says what that makes coherent.
- * Loop thread only.
+ * that fd.  Where the kernel allows it, that fd becomes the backing file
+ * of the node (passthru.h) and the kernel reads, writes and maps the
+ * object itself.  Otherwise reads and writes come here and go to the fd,
+ * so they reach the very object that shm_open+mmap users see, and the
+ * kernel keeps shm files in its page cache (needed for mmap with libfuse
+ * 3.14) but drops it at every open, when the size or mtime changes, and
+ * when the inotify watch in shmseg.c reports another program's change;
+ * docs/shm.md says what each mode makes coherent.  Loop thread only.
  */
 #define _GNU_SOURCE
 #include "fs.h"
