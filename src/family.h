@@ -104,7 +104,11 @@ int dir_stream_open(int dirfd, DIR **d);
 void reply_text(fuse_req_t req, const char *text, size_t len, size_t size,
 		off_t off);
 
-/* The caller's credentials (cheap: from the request, groups on demand). */
+/*
+ * The caller's full credentials (ids, every group, capabilities and the
+ * user namespace they count in), with the request's fsuid and fsgid.
+ * 0 or -errno; release with creds_release().
+ */
 int req_creds(fuse_req_t req, struct creds *c);
 
 #endif

@@ -114,16 +114,13 @@ void reply_text(fuse_req_t req, const char *text, size_t len, size_t size,
 int req_creds(fuse_req_t req, struct creds *c)
 {
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
-	int n;
+	int err = creds_of_task(ctx->pid, c);
 
-	memset(c, 0, sizeof(*c));
-	c->tgid = ctx->pid;
-	c->ruid = c->euid = c->suid = c->fsuid = ctx->uid;
-	c->rgid = c->egid = c->sgid = c->fsgid = ctx->gid;
-	n = fuse_req_getgroups(req, CREDS_MAX_GROUPS, c->groups);
-	if (n < 0)
-		n = 0; /* unknown groups: act with none, never with ours */
-	c->ngroups = n > CREDS_MAX_GROUPS ? CREDS_MAX_GROUPS : n;
+	if (err)
+		return err;
+	/* the ids the kernel sent with the request are the ones that count */
+	c->fsuid = ctx->uid;
+	c->fsgid = ctx->gid;
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "creds.h"
 #include "list.h"
 #include "notify.h"
 #include "passthru.h"
@@ -212,11 +213,17 @@ struct ipcfs {
 	struct shm_family *shm;
 	char *signals_text;
 	size_t signals_len;
+	struct creds_env creds_env;   /* the server's namespaces */
 	uid_t server_uid;
 	time_t start_time;
 	int exit_status;
 	unsigned long long notify_sent;
 };
+
+static inline struct ipcfs *fs_of_req(fuse_req_t req)
+{
+	return fuse_req_userdata(req);
+}
 
 /* Timeouts (seconds) for names and attributes that are stable. */
 #define STABLE_TIMEOUT 1.0

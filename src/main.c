@@ -182,7 +182,9 @@ static int state_init(struct ipcfs *fs)
 	fs->signals_text = sig_table_text(&fs->signals_len);
 	if (!fs->signals_text)
 		return -ENOMEM;
-	err = nodes_init(fs);
+	err = creds_env_init(&fs->creds_env);
+	if (!err)
+		err = nodes_init(fs);
 	if (!err)
 		err = proc_init(fs);
 	if (!err)

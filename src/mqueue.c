@@ -425,8 +425,12 @@ static int as_caller(fuse_req_t req, int (*op)(void *arg), void *arg)
 	mode_t old_umask;
 	int err;
 
-	req_creds(req, &c);
-	err = caller_enter(&cc, &c, fuse_req_ctx(req)->pid);
+	err = req_creds(req, &c);
+	if (err)
+		return err;
+	err = caller_enter(&cc, &fs_of_req(req)->creds_env, &c,
+			   fuse_req_ctx(req)->pid);
+	creds_release(&c);
 	if (err)
 		return err;
 	old_umask = umask(0); /* the caller's umask was applied by the kernel */

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "pidpin.h"
 #include "proc.h"
+#include "procfile.h"
 #include "procstat.h"
 
 #include <errno.h>
@@ -75,6 +76,55 @@ int pidpin_read(const struct pidpin *pp, const char *file, char *buf,
 	return 0;
 }
 
+int pidpin_read_all(const struct pidpin *pp, const char *file, char **text)
+{
+	char path[64];
+	int err;
+
+	if (pp->procfd >= 0) {
+		err = procfile_read(pp->procfd, file, text, NULL);
+	} else {
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pp->pid, file);
+		err = procfile_read(AT_FDCWD, path, text, NULL);
+	}
+	if (err)
+		return pidpin_resource_error(-err) ? err : -ESRCH;
+	/* as in pidpin_read: by path, only if not reaped meanwhile */
+	if (pp->procfd < 0 && !pidpin_present(pp)) {
+		free(*text);
+		*text = NULL;
+		return -ESRCH;
+	}
+	return 0;
+}
+
+int pidpin_userns_fd(const struct pidpin *pp)
+{
+	char path[64];
+	int fd;
+
+	if (pp->pidfd >= 0) {
+		fd = ioctl(pp->pidfd, IPCFS_PIDFD_GET_USER_NAMESPACE, 0);
+		if (fd >= 0)
+			return fd;
+		if (errno != ENOTTY && errno != EINVAL)
+			return pidpin_resource_error(errno) ? -errno : -ESRCH;
+	}
+	if (pp->procfd >= 0) {
+		fd = openat(pp->procfd, "ns/user", O_RDONLY | O_CLOEXEC);
+	} else {
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pp->pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return pidpin_resource_error(errno) ? -errno : -ESRCH;
+	if (pp->procfd < 0 && !pidpin_present(pp)) {
+		close(fd);
+		return -ESRCH;
+	}
+	return fd;
+}
+
 bool pidpin_ended(const struct pidpin *pp)
 {
 	struct pollfd pfd = { .fd = pp->pidfd, .events = POLLIN };
@@ -91,7 +141,7 @@ bool pidpin_ended(const struct pidpin *pp)
 
 int pidpin_open(struct pidpin *pp, pid_t pid)
 {
-	char path[32], text[4096], *t;
+	char path[32], *text = NULL, *t;
 	int err;
 
 	pp->pid = pid;
@@ -113,12 +163,14 @@ int pidpin_open(struct pidpin *pp, pid_t pid)
 	pp->procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (pp->procfd < 0)
 		return pidpin_resource_error(errno) ? -errno : -ENOENT;
-	err = pidpin_read(pp, "status", text, sizeof(text));
+	err = pidpin_read_all(pp, "status", &text);
 	t = err ? NULL : strstr(text, "\nTgid:");
 	if (!t || atoi(t + 6) != pid) {
+		free(text);
 		pidpin_close(pp);
 		return -ENOENT;
 	}
+	free(text);
 	return 0;
 }
 
@@ -183,7 +235,8 @@ int pidpin_creds(const struct pidpin *pp, uid_t *ruid, uid_t *suid,
 {
 	struct ipcfs_pidfd_info info = { .mask = IPCFS_PIDFD_INFO_CREDS };
 	struct proc_status st;
-	char text[4096];
+	char *text;
+	int err;
 
 	if (pp->pidfd >= 0 &&
 	    ioctl(pp->pidfd, IPCFS_PIDFD_GET_INFO, &info) == 0) {
@@ -194,8 +247,11 @@ int pidpin_creds(const struct pidpin *pp, uid_t *ruid, uid_t *suid,
 		*rgid = info.rgid;
 		return 0;
 	}
-	if (pidpin_read(pp, "status", text, sizeof(text)) ||
-	    procstat_parse_status(text, &st))
+	if (pidpin_read_all(pp, "status", &text))
+		return -ESRCH;
+	err = procstat_parse_status(text, &st);
+	free(text);
+	if (err)
 		return -ESRCH;
 	*ruid = st.ruid;
 	*suid = st.suid;

@@ -37,6 +37,10 @@ bool pidpin_ended(const struct pidpin *pp);
  */
 int pidpin_read(const struct pidpin *pp, const char *file, char *buf,
 		size_t size);
+/* The same for a file of any length (status): malloc'ed into *@text. */
+int pidpin_read_all(const struct pidpin *pp, const char *file, char **text);
+/* An nsfs fd of the user namespace that owns the process's credentials. */
+int pidpin_userns_fd(const struct pidpin *pp);
 /* pidfd_send_signal, or kill/rt_sigqueueinfo after a presence check. */
 int pidpin_signal(const struct pidpin *pp, int sig, siginfo_t *info);
 /* The wait(2) status of an ended process: -EAGAIN if unknown. */

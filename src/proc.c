@@ -254,6 +254,23 @@ out_free:
 
 /* ---- nodes -------------------------------------------------------------- */
 
+/*
+ * A caller in another pid namespace names only the processes of its own
+ * namespace and those below it (under the server's numbers): anything
+ * else does not exist for it, as in its own /proc.
+ */
+static int caller_sees(struct ipcfs *fs, fuse_req_t req, pid_t pid)
+{
+	struct pidns_view v;
+	int err = pidns_view_open(&fs->creds_env, fuse_req_ctx(req)->pid, &v);
+
+	if (err)
+		return pidpin_resource_error(-err) ? err : -ENOENT;
+	err = pidns_view_sees(&v, pid) ? 0 : -ENOENT;
+	pidns_view_close(&v);
+	return err;
+}
+
 static struct pidobj *pidobj_of(struct node *n)
 {
 	return n->type == NODE_PID_DIR ? n->obj : n->parent->obj;
@@ -267,7 +284,6 @@ static int proc_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 	pid_t pid;
 	int f, err;
 
-	(void)req;
 	if (dir->type == NODE_PID_DIR) {
 		f = route_pid_file(name);
 		if (f < 0)
@@ -287,6 +303,9 @@ static int proc_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 	}
 	if (route_pid(name, &pid))
 		return -ENOENT;
+	err = caller_sees(fs, req, pid);
+	if (err)
+		return err;
 	if (n) {
 		p = n->obj;
 		if (!pidobj_exited(fs, p) || pidobj_present(p)) {
@@ -422,7 +441,8 @@ static pid_t next_pid(DIR *d)
 }
 
 /* Offsets: 1 ".", 2 "..", 3 "self", then pid + 3, in /proc's pid order. */
-static int readdir_procs(struct dir_handle *dh, struct dirbuf *b, off_t off)
+static int readdir_procs(struct dir_handle *dh, struct dirbuf *b, off_t off,
+			 const struct pidns_view *v)
 {
 	struct proc_dir_state *ds = dh->state;
 	pid_t pid;
@@ -444,7 +464,7 @@ static int readdir_procs(struct dir_handle *dh, struct dirbuf *b, off_t off)
 		ds->pending = 0;
 		if (!pid)
 			break;
-		if (pid + 3 <= off)
+		if (pid + 3 <= off || !pidns_view_sees(v, pid))
 			continue;
 		snprintf(name, sizeof(name), "%d", (int)pid);
 		if (!dirbuf_add(b, name, PROC_INO(pid, 0), S_IFDIR, pid + 3)) {
@@ -460,11 +480,24 @@ static int proc_readdir(struct ipcfs *fs, struct dir_handle *dh,
 			struct dirbuf *b, off_t off)
 {
 	struct node *n = dh->h.node;
+	struct pidns_view v;
 	struct pidobj *p;
+	int err;
 
-	if (n->type == NODE_PROC_DIR)
-		return readdir_procs(dh, b, off);
+	if (n->type == NODE_PROC_DIR) {
+		/* only what the reader's pid namespace holds (see caller_sees) */
+		err = pidns_view_open(&fs->creds_env, fuse_req_ctx(b->req)->pid,
+				      &v);
+		if (err)
+			return pidpin_resource_error(-err) ? err : -ENOENT;
+		err = readdir_procs(dh, b, off, &v);
+		pidns_view_close(&v);
+		return err;
+	}
 	p = n->obj;
+	err = caller_sees(fs, b->req, p->pid);
+	if (err)
+		return err;
 	if (pidobj_exited(fs, p) && !pidobj_present(p))
 		return -ENOENT;
 	if (off < 1 && !dirbuf_add(b, ".", PROC_INO(p->pid, 0), S_IFDIR, 1))
@@ -508,11 +541,29 @@ static bool same_session(pid_t a, struct pidobj *p)
 	return sa.session > 0 && sa.session == sb.session;
 }
 
+/* CAP_KILL in the user namespace that owns the target, as kill(2) asks. */
+static bool may_kill_by_cap(const struct creds *c, struct pidobj *p)
+{
+	struct userns_chain ch;
+	bool may;
+	int fd = pidpin_userns_fd(&p->pin);
+
+	if (fd < 0)
+		return false;
+	may = userns_chain_of(fd, &ch) == 0 &&
+	      creds_ns_capable(&ch, c->userns, c->euid, c->cap_eff,
+			       CREDS_CAP_KILL);
+	close(fd);
+	return may;
+}
+
 /*
  * kill(2)'s rule for the opener.  The fast path compares the request's
- * uid (the caller's fsuid, equal to its euid unless it called setfsuid)
- * with the target's real and saved uid; otherwise the caller's full
- * credentials and capabilities are read from /proc.
+ * uid (the caller's fsuid, which it can only have set to one of its own
+ * uids, so kill(2) after a seteuid() would allow the same) with the
+ * target's real and saved uid.  Otherwise the caller's full credentials
+ * are read from /proc, and its capabilities count only in the target's
+ * user namespace or above it (uid 0 alone is nothing).
  */
 static int signal_permission(fuse_req_t req, struct pid_handle *ph)
 {
@@ -520,16 +571,19 @@ static int signal_permission(fuse_req_t req, struct pid_handle *ph)
 	uid_t ruid, suid;
 	gid_t rgid;
 	struct creds c;
+	bool may;
 	int err;
 
 	err = pidpin_creds(&ph->p->pin, &ruid, &suid, &rgid);
 	if (err)
 		return err;
-	if (ctx->uid == 0 || ctx->uid == ruid || ctx->uid == suid)
+	if (ctx->uid == ruid || ctx->uid == suid)
 		return 0;
 	if (creds_of_task(ctx->pid, &c))
 		return -EPERM;
-	if (creds_may_kill(&c, ruid, suid))
+	may = creds_uid_may_kill(&c, ruid, suid) || may_kill_by_cap(&c, ph->p);
+	creds_release(&c);
+	if (may)
 		return 0;
 	if (same_session(ctx->pid, ph->p)) {
 		ph->cont_only = true;
@@ -542,12 +596,16 @@ static int signal_permission(fuse_req_t req, struct pid_handle *ph)
 static int snapshot(struct pid_handle *ph, int file)
 {
 	struct proc_status st;
-	char text[4096];
 	uint64_t mask;
+	char *text;
 	int n;
 
-	if (pidpin_read(&ph->p->pin, "status", text, sizeof(text)) ||
-	    procstat_parse_status(text, &st))
+	n = pidpin_read_all(&ph->p->pin, "status", &text);
+	if (n)
+		return pidpin_resource_error(-n) ? n : -ESRCH;
+	n = procstat_parse_status(text, &st);
+	free(text);
+	if (n)
 		return -ESRCH;
 	switch (file) {
 	case PF_STATE:
@@ -587,6 +645,10 @@ static int proc_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
 		return -EISDIR;
 	if (n->sub == PF_SIGNAL ? acc != O_WRONLY : acc != O_RDONLY)
 		return -EACCES;
+	/* the name may be in the kernel's cache from another caller */
+	err = caller_sees(fs, req, pidobj_of(n)->pid);
+	if (err)
+		return err;
 	ph = calloc(1, sizeof(*ph));
 	if (!ph)
 		return -ENOMEM;

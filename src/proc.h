@@ -27,5 +27,7 @@ struct ipcfs_pidfd_info {
 #define IPCFS_PIDFD_INFO_CREDS (1UL << 1)
 #define IPCFS_PIDFD_INFO_EXIT (1UL << 3)
 #define IPCFS_PIDFD_GET_INFO _IOWR(0xFF, 11, struct ipcfs_pidfd_info)
+/* The user namespace of the process's credentials (Linux 6.11+). */
+#define IPCFS_PIDFD_GET_USER_NAMESPACE _IO(0xFF, 9)
 
 #endif

@@ -45,7 +45,9 @@ int shm_caller_enter(fuse_req_t req, struct caller_ctx *cc)
 	if (err)
 		return err;
 	/* tgid 0: shm needs none of the caller's per-process limits set */
-	return caller_enter(cc, &c, 0);
+	err = caller_enter(cc, &fs_of_req(req)->creds_env, &c, 0);
+	creds_release(&c);
+	return err;
 }
 
 /* openat() in /dev/shm as the caller; the fd or -errno. */

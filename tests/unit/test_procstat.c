@@ -1,7 +1,6 @@
-/* Unit tests of the /proc text parsers and of caller credentials. */
+/* Unit tests of the /proc stat and status parsers. */
 #define _GNU_SOURCE
 #include "../tap.h"
-#include "../../src/creds.h"
 #include "../../src/procstat.h"
 
 #include <errno.h>
@@ -51,31 +50,9 @@ static void stat_line(void)
 	       "garbage rejected");
 }
 
-static void caller_creds(void)
-{
-	struct creds c;
-	struct creds user = { .ruid = 1000, .euid = 1000 };
-	struct creds setuid = { .ruid = 1000, .euid = 0 };
-	struct creds capkill = { .ruid = 5, .euid = 5, .cap_eff = 1 << 5 };
-
-	is_int(creds_parse_status(status_text, &c), 0, "creds parse");
-	is_int(c.tgid, 42, "tgid");
-	is_int(c.euid, 1001, "euid");
-	is_int(c.fsgid, 103, "fsgid");
-	is_int(c.ngroups, 3, "three groups");
-	is_int(c.groups[2], 27, "third group");
-	ok(creds_may_kill(&user, 1000, 1000), "same user may kill");
-	ok(creds_may_kill(&user, 0, 1000), "target's saved uid counts");
-	ok(!creds_may_kill(&user, 0, 0), "user may not kill root");
-	ok(creds_may_kill(&setuid, 0, 0), "euid 0 matches root's uid");
-	ok(creds_may_kill(&capkill, 0, 0), "CAP_KILL may kill anyone");
-	ok(!creds_may_kill(&user, 1001, 1002), "another user");
-}
-
 int main(void)
 {
 	status();
 	stat_line();
-	caller_creds();
 	return done_testing();
 }
