@@ -184,6 +184,7 @@ struct ipcfs_opts {
 	bool debug;
 	bool allow_other;
 	bool nopassthrough; /* shm files through the server, not the kernel */
+	bool overmount;     /* stack on a live ipcfs mount all the same */
 	long mq_maxmsg;   /* 0: the system default */
 	long mq_msgsize;  /* 0: the system default */
 	char *mountpoint; /* malloc'ed by opts_parse() */

@@ -9,16 +9,21 @@
 #include "family.h"
 #include "fs.h"
 #include "ipcfs.h"
+#include "mountpt.h"
 #include "options.h"
+#include "procfile.h"
 #include "signame.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,6 +49,8 @@ static void usage(const char *prog)
 	       "                         (default: /proc/sys/fs/mqueue/msgsize_default)\n"
 	       "  -o nopassthrough       serve shm files through the server, not by\n"
 	       "                         kernel passthrough to the objects\n"
+	       "  -o overmount           mount even where an ipcfs mount is already\n"
+	       "                         (the new one hides the old one)\n"
 	       "  -o allow_other         let all users use the mount (implies\n"
 	       "                         default_permissions; needs user_allow_other\n"
 	       "                         in /etc/fuse.conf unless root)\n"
@@ -55,6 +62,49 @@ static void usage(const char *prog)
 	       "Unmount with `fusermount3 -u MOUNTPOINT`, umount, or SIGTERM to the server.\n"
 	       "See ipcfs(1).\n",
 	       prog);
+}
+
+/*
+ * A mount point must be a directory, or the mount would stand on a file
+ * that then fails with EIO for everyone; and a second ipcfs stacked on a
+ * live one would leave a server running after `fusermount3 -u` (which
+ * removes only the top one), so that takes -o overmount.  A dead FUSE
+ * mount (its server killed) answers ENOTCONN: say how to clear it.
+ */
+static int check_mountpoint(const struct ipcfs_opts *o, char *err,
+			    size_t size)
+{
+	char real[PATH_MAX], type[64], *text;
+	const char *dir = o->mountpoint;
+	struct stat st;
+	int r;
+
+	if (stat(dir, &st)) {
+		if (errno == ENOTCONN)
+			snprintf(err, size, "%s is a dead FUSE mount (its server "
+				 "is gone): unmount it first with "
+				 "fusermount3 -u %s", dir, dir);
+		else
+			snprintf(err, size, "cannot mount on %s: %s", dir,
+				 strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, size, "cannot mount on %s: not a directory", dir);
+		return -1;
+	}
+	if (o->overmount || !realpath(dir, real) ||
+	    procfile_read(AT_FDCWD, "/proc/self/mountinfo", &text, NULL))
+		return 0;
+	r = mountinfo_top(text, real, type, sizeof(type));
+	free(text);
+	if (r == 0 && strcmp(type, "fuse.ipcfs") == 0) {
+		snprintf(err, size, "%s is an ipcfs mount already: unmount it "
+			 "first (fusermount3 -u %s), or give -o overmount",
+			 dir, dir);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -231,6 +281,10 @@ int main(int argc, char *argv[])
 		goto out_args;
 	}
 
+	if (check_mountpoint(&fs.opts, err_text, sizeof(err_text))) {
+		fprintf(stderr, "ipcfs: %s\n", err_text);
+		goto out_args;
+	}
 	block_signals();
 	raise_fd_limit();
 	err = state_init(&fs);

@@ -27,6 +27,7 @@ enum {
 	KEY_FSNAME,
 	KEY_SUBTYPE,
 	KEY_NOPASSTHROUGH,
+	KEY_OVERMOUNT,
 };
 
 struct parse_state {
@@ -56,6 +57,7 @@ static const struct fuse_opt ipcfs_opt_spec[] = {
 	FUSE_OPT_KEY("fsname=", KEY_FSNAME),
 	FUSE_OPT_KEY("subtype=", KEY_SUBTYPE),
 	FUSE_OPT_KEY("nopassthrough", KEY_NOPASSTHROUGH),
+	FUSE_OPT_KEY("overmount", KEY_OVERMOUNT),
 	FUSE_OPT_END,
 };
 
@@ -127,6 +129,9 @@ static int opt_proc(void *data, const char *arg, int key,
 		return 1;
 	case KEY_NOPASSTHROUGH:
 		ps->o->nopassthrough = true;
+		return 0;
+	case KEY_OVERMOUNT:
+		ps->o->overmount = true;
 		return 0;
 	case KEY_MAX_READ:
 		return fail(ps, "-o %s: ipcfs sets max_read itself", arg);

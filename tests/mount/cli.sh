@@ -48,6 +48,48 @@ is "$rc" 1 "missing mountpoint exits 1"
 like "$err" 'nonexistent' "and names it"
 ok "a failed start leaves no mount" not_mounted "$d"
 
+# A mount point must be a directory: on a file the mount would make the
+# file fail with EIO for everyone.
+f=$d.file
+echo data >"$f"
+err=$("$IPCFS" "$f" 2>&1); rc=$?
+is "$rc" 1 "a regular file as mount point exits 1"
+like "$err" "not a directory" "and says why"
+ok "nothing is mounted on the file" not_mounted "$f"
+is "$(cat "$f")" data "and the file reads as before"
+rm -f "$f"
+
+# mounts_on DIR: how many mounts stand on DIR.
+mounts_on() { awk -v d="$1" '$5 == d' /proc/self/mountinfo | wc -l; }
+# A second ipcfs on a live one is refused (fusermount3 -u would remove
+# only the top one and leave a server behind), unless asked for.
+"$IPCFS" "$d"
+first=$(pgrep -f "^$IPCFS $d\$")
+err=$("$IPCFS" "$d" 2>&1); rc=$?
+is "$rc" 1 "mounting twice on one directory exits 1"
+like "$err" "an ipcfs mount already.*-o overmount" "and says what to do"
+is "$(mounts_on "$d")" 1 "one mount only"
+"$IPCFS" -o overmount "$d"; rc=$?
+is "$rc" 0 "-o overmount stacks all the same"
+is "$(mounts_on "$d")" 2 "two mounts then"
+second=$(pgrep -f "^$IPCFS -o overmount $d\$")
+fusermount3 -u "$d"
+fusermount3 -u "$d"
+ok "both unmounted" wait_for not_mounted "$d"
+ok "and both servers exit" wait_for bash -c "! kill -0 $first 2>/dev/null && ! kill -0 $second 2>/dev/null"
+
+# A dead mount (its server killed): refused with the way out.
+"$IPCFS" -f "$d" 2>/dev/null &
+pid=$!
+wait_for test -r "$d/signals"
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+err=$("$IPCFS" "$d" 2>&1); rc=$?
+is "$rc" 1 "mounting on a dead mount exits 1"
+like "$err" "dead FUSE mount.*fusermount3 -u" "and says how to clear it"
+fusermount3 -u "$d"
+ok "which fusermount3 -u does" not_mounted "$d"
+
 # Without -f: the tree is usable as soon as the command returns.
 "$IPCFS" "$d"; rc=$?
 is "$rc" 0 "daemonising start exits 0"
