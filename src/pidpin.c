@@ -43,8 +43,14 @@ static int sys_pidfd_open(pid_t pid)
 
 bool pidpin_present(const struct pidpin *pp)
 {
+	/*
+	 * Signal 0 checks presence, then permission: EPERM still means the
+	 * process is there (a server run by a user sees everyone's, as
+	 * /proc does).
+	 */
 	if (pp->pidfd >= 0)
-		return syscall(SYS_pidfd_send_signal, pp->pidfd, 0, NULL, 0) == 0;
+		return syscall(SYS_pidfd_send_signal, pp->pidfd, 0, NULL, 0) == 0 ||
+		       errno == EPERM;
 	/* Lookups in the directory of a reaped process fail. */
 	return faccessat(pp->procfd, "stat", F_OK, 0) == 0;
 }
