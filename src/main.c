@@ -9,6 +9,7 @@
 #include "family.h"
 #include "fs.h"
 #include "ipcfs.h"
+#include "log.h"
 #include "mountpt.h"
 #include "options.h"
 #include "procfile.h"
@@ -31,6 +32,20 @@
 #ifndef IPCFS_VERSION
 #define IPCFS_VERSION "unknown"
 #endif
+
+/* libfuse's own messages go where ours go. */
+static void fuse_log_ours(enum fuse_log_level level, const char *fmt,
+			  va_list ap)
+{
+	char line[512];
+	size_t n;
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	if (n && line[n - 1] == '\n')
+		line[n - 1] = '\0';
+	log_msg((int)level, "%s", line);
+}
 
 static void usage(const char *prog)
 {
@@ -265,8 +280,9 @@ int main(int argc, char *argv[])
 
 	memset(&fs, 0, sizeof(fs));
 	fs.sigfd = fs.epfd = -1;
+	fuse_set_log_func(fuse_log_ours);
 	if (opts_parse(&args, &fs.opts, &action, err_text, sizeof(err_text))) {
-		fprintf(stderr, "ipcfs: %s (see ipcfs --help)\n", err_text);
+		log_err("%s (see ipcfs --help)", err_text);
 		goto out_args;
 	}
 	if (action == OPTS_HELP) {
@@ -282,36 +298,37 @@ int main(int argc, char *argv[])
 	}
 
 	if (check_mountpoint(&fs.opts, err_text, sizeof(err_text))) {
-		fprintf(stderr, "ipcfs: %s\n", err_text);
+		log_err("%s", err_text);
 		goto out_args;
 	}
 	block_signals();
 	raise_fd_limit();
 	err = state_init(&fs);
 	if (err) {
-		fprintf(stderr, "ipcfs: cannot start: %s\n", strerror(-err));
+		log_err("cannot start: %s", strerror(-err));
 		goto out_state;
 	}
 	fs.se = fuse_session_new(&args, &ipcfs_ops, sizeof(ipcfs_ops), &fs);
 	if (!fs.se) {
-		fprintf(stderr, "ipcfs: bad mount options (see ipcfs --help)\n");
+		log_err("bad mount options (see ipcfs --help)");
 		goto out_state;
 	}
 	if (fuse_session_mount(fs.se, fs.opts.mountpoint)) {
-		fprintf(stderr, "ipcfs: cannot mount on %s\n",
-			fs.opts.mountpoint);
+		log_err("cannot mount on %s", fs.opts.mountpoint);
 		goto out_session;
 	}
 	err = passthru_install(&fs);
 	if (err) {
-		fprintf(stderr, "ipcfs: cannot set up /dev/fuse I/O: %s\n",
-			strerror(-err));
+		log_err("cannot set up /dev/fuse I/O: %s", strerror(-err));
 		goto out_unmount;
 	}
 	if (fuse_daemonize(fs.opts.foreground)) {
-		fprintf(stderr, "ipcfs: cannot go to the background\n");
+		log_err("cannot go to the background");
 		goto out_unmount;
 	}
+	/* stderr is /dev/null now: what is said from here goes to syslog */
+	if (!fs.opts.foreground)
+		log_to_syslog(true);
 	/* Threads only after the fork of fuse_daemonize(). */
 	err = notifier_start(&fs.notifier, fs.se);
 	if (!err)
@@ -319,7 +336,7 @@ int main(int argc, char *argv[])
 	if (!err)
 		err = loop_run(&fs);
 	if (err)
-		fprintf(stderr, "ipcfs: %s\n", strerror(-err));
+		log_err("%s", strerror(-err));
 	ret = err ? 1 : fs.exit_status;
 	/*
 	 * The notifier first: stopping it may take answering a few more
