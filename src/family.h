@@ -12,6 +12,7 @@
 
 #include "creds.h"
 #include <dirent.h>
+#include <sys/statvfs.h>
 #include "ipcfs.h"
 
 /* An open directory; families may keep iteration state in @state. */
@@ -78,6 +79,12 @@ struct family_ops {
 	int (*rename)(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 		      const char *name, struct node *newdir,
 		      const char *newname, unsigned int flags);
+
+	/*
+	 * statfs(2) of a directory of the family: the figures of the
+	 * storage behind it.  NULL: the root's answer.
+	 */
+	int (*statfs)(struct ipcfs *fs, struct node *n, struct statvfs *st);
 
 	/* The node's obj is dropped (node freed). */
 	void (*release_obj)(struct ipcfs *fs, struct node *n);

@@ -731,6 +731,30 @@ static void ipc_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	free(b.buf);
 }
 
+/*
+ * df(1): each directory reports the storage behind it (the family's
+ * statfs); the root and proc/, which hold nothing, report /dev/shm's, the
+ * only storage the tree can fill, so `df MOUNTPOINT` says something true.
+ */
+static void ipc_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+	struct ipcfs *fs = fs_of(req);
+	struct node *n = node_get(fs, ino), *shm = node_get(fs, INO_SHM);
+	const struct family_ops *ops = n ? family_of(n) : NULL;
+	struct statvfs st;
+	int err;
+
+	if (!ops || !ops->statfs) {
+		n = shm;
+		ops = &shm_family_ops;
+	}
+	err = ops->statfs(fs, n, &st);
+	if (err)
+		fuse_reply_err(req, -err);
+	else
+		fuse_reply_statfs(req, &st);
+}
+
 static void ipc_releasedir(fuse_req_t req, fuse_ino_t ino,
 			   struct fuse_file_info *fi)
 {
@@ -801,4 +825,5 @@ const struct fuse_lowlevel_ops ipcfs_ops = {
 	.opendir = ipc_opendir,
 	.readdir = ipc_readdir,
 	.releasedir = ipc_releasedir,
+	.statfs = ipc_statfs,
 };

@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -609,6 +610,33 @@ static int mq_file_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
 	return mqio_open(fs, n, queue_of(n), fi);
 }
 
+/*
+ * The mqueue file system itself reports nothing; what bounds the caller is
+ * the number of queues (fs.mqueue.queues_max, which root may pass), so
+ * that is what df -i shows: files used and free.  Blocks stay 0, as on
+ * mqueue: memory for messages is charged per user (RLIMIT_MSGQUEUE).
+ */
+static int mq_statfs(struct ipcfs *fs, struct node *n, struct statvfs *st)
+{
+	long max = sysctl_value("queues_max", 256);
+	unsigned long count = 0;
+	struct dirent *de;
+	DIR *d;
+
+	(void)n;
+	memset(st, 0, sizeof(*st));
+	st->f_bsize = st->f_frsize = 4096;
+	st->f_namemax = NAME_MAX;
+	if (fs->mq->dirfd >= 0 && dir_stream_open(fs->mq->dirfd, &d) == 0) {
+		while ((de = readdir(d)))
+			count += de->d_name[0] != '.';
+		closedir(d);
+	}
+	st->f_files = (fsfilcnt_t)max > count ? (fsfilcnt_t)max : count;
+	st->f_ffree = st->f_favail = st->f_files - count;
+	return 0;
+}
+
 const struct family_ops mq_family_ops = {
 	.lookup = mq_lookup,
 	.getattr = mq_tree_getattr,
@@ -623,6 +651,7 @@ const struct family_ops mq_family_ops = {
 	.setattr = mq_tree_setattr,
 	.mkdir = mq_mkdir,
 	.rmdir = mq_rmdir,
+	.statfs = mq_statfs,
 	.release_obj = mq_release_obj,
 };
 

@@ -16,12 +16,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/inotify.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define SHM_WATCH_MASK                                                  \
@@ -553,6 +555,19 @@ static int shm_rename(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 		       flags);
 }
 
+/* /dev/shm's own figures: its size, its use, its inodes. */
+static int shm_statfs(struct ipcfs *fs, struct node *n, struct statvfs *st)
+{
+	(void)n;
+	memset(st, 0, sizeof(*st));
+	if (fs->shm->dirfd < 0) {
+		st->f_bsize = st->f_frsize = 4096;
+		st->f_namemax = NAME_MAX;
+		return 0;
+	}
+	return fstatvfs(fs->shm->dirfd, st) ? -errno : 0;
+}
+
 const struct family_ops shm_family_ops = {
 	.lookup = shm_lookup,
 	.getattr = shm_getattr,
@@ -569,6 +584,7 @@ const struct family_ops shm_family_ops = {
 	.unlink = shm_unlink,
 	.rmdir = shm_rmdir,
 	.rename = shm_rename,
+	.statfs = shm_statfs,
 	.release_obj = shm_release_obj,
 };
 
