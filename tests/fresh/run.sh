@@ -4,7 +4,7 @@
 # from the mirror this machine's apt uses), with /proc, /sys and /dev bound
 # in and the root bind-mounted on itself so that it is a mount point, clones
 # this repository into its /root (mode 0700, where root clones), and there,
-# word for word as README.md says:
+# (pivot_root, not chroot: see below), word for word as README.md says:
 #   1. mount/ipcfs-up /mnt/ipc            (installs what is missing, builds, mounts)
 #   2. README.md's examples, run as a script against /mnt/ipc
 #   3. tests/run                          (installs, builds and runs every test)
@@ -91,23 +91,34 @@ inb && /^\$ / { print substr($0, 3); next }
 inb && /^> / { print substr($0, 3) }
 ' "$SRC/README.md" >"$ROOT/root/readme-examples.sh"
 
-step() {
-	local name=$1; shift
-	echo "=== $name"
-	if chroot "$ROOT" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-		LANG=C.UTF-8 TERM=dumb /bin/bash -c "cd /root/ipcfs && $*"; then
-		echo "=== $name: ok"
-		return 0
-	fi
-	echo "=== $name: FAILED"
-	return 1
-}
-
+# The three steps, run inside the root by one shell, as root would type
+# them after logging in there.
+cat >"$ROOT/root/fresh-steps.sh" <<'STEPS'
+cd /root/ipcfs || exit 1
 failed=0
-step "mount/ipcfs-up /mnt/ipc" "mount/ipcfs-up /mnt/ipc" || failed=1
-step "README examples as a script" "timeout 300 bash -e /root/readme-examples.sh" || failed=1
-step "fusermount3 -u /mnt/ipc" "fusermount3 -u /mnt/ipc" || failed=1
-step "tests/run" "tests/run 2>&1 | tee /root/tests-run.log; grep -qE '^[0-9]+ passed, 0 failed' /root/tests-run.log" || failed=1
+step() {
+	echo "=== $1"
+	if bash -c "$2"; then echo "=== $1: ok"; else echo "=== $1: FAILED"; failed=1; fi
+}
+step "mount/ipcfs-up /mnt/ipc" "mount/ipcfs-up /mnt/ipc"
+step "README examples as a script" "timeout 300 bash -e /root/readme-examples.sh"
+step "fusermount3 -u /mnt/ipc" "fusermount3 -u /mnt/ipc"
+step "tests/run" "tests/run 2>&1 | tee /root/tests-run.log; grep -qE '^[0-9]+ passed, 0 failed' /root/tests-run.log"
+exit $failed
+STEPS
+
+# Not chroot(2): the kernel refuses user namespaces to a chrooted
+# process, which a real machine's root is not.  A mount namespace of its
+# own, and pivot_root into the root (a mount point, being bound on
+# itself), make it the real root of everything run there.
+echo "=== into $ROOT (pivot_root in a private mount namespace)"
+unshare -m --propagation private -- /bin/bash -c '
+	cd "$1" && mkdir -p .oldroot && pivot_root . .oldroot || exit 1
+	exec /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		LANG=C.UTF-8 TERM=dumb /bin/bash -c \
+		"umount -l /.oldroot && rmdir /.oldroot && exec bash /root/fresh-steps.sh"
+' _ "$ROOT"
+failed=$?
 summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$ROOT/root/tests-run.log" 2>/dev/null | tail -n 1)
 echo "fresh root: ${summary:-no summary}"
 exit $failed
