@@ -185,6 +185,8 @@ struct ipcfs_opts {
 	bool nopassthrough; /* shm files through the server, not the kernel */
 	long mq_maxmsg;   /* 0: the system default */
 	long mq_msgsize;  /* 0: the system default */
+	long max_user_fds;   /* 0: derived from RLIMIT_NOFILE (usage.h) */
+	long max_user_bytes; /* 0: USAGE_USER_BYTES */
 	char *mountpoint; /* malloc'ed by opts_parse() */
 };
 
