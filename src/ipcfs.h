@@ -20,6 +20,7 @@
 #include "list.h"
 #include "notify.h"
 #include "passthru.h"
+#include "usage.h"
 
 struct ipcfs;
 
@@ -164,12 +165,29 @@ struct handle {
 	struct node *node; /* pinned while the file is open */
 	bool is_dir;
 	int flags;         /* open(2) flags */
-	uid_t uid;         /* opener */
+	uid_t uid;         /* opener (fuse_req_ctx at open) */
 	gid_t gid;
 	pid_t pid;
+	size_t charged_fds;   /* what this open counts for its opener */
+	size_t charged_bytes; /* (usage.h), given back at release */
 	int32_t backing_id; /* kernel passthrough to this backing file, or 0 */
 	struct fuse_pollhandle *ph; /* last poll handle, if the file polls */
 };
+
+/* What every open file or directory counts against its opener's bytes. */
+#define HANDLE_BYTES 1024
+
+/* Takes the opener of @req as the owner of @h (uid, gid, pid). */
+void handle_set_owner(struct handle *h, fuse_req_t req);
+/*
+ * Counts @fds server descriptors and @bytes bytes more for the owner of
+ * @h: 0, or -EMFILE / -ENOMEM past a cap (usage.h), and then nothing is
+ * counted.  Whatever is still counted is given back when @h is closed.
+ */
+int handle_charge(struct ipcfs *fs, struct handle *h, size_t fds,
+		  size_t bytes);
+void handle_uncharge(struct ipcfs *fs, struct handle *h, size_t fds,
+		     size_t bytes);
 
 /* Stores the kernel's poll handle, replacing (and freeing) the older one. */
 void handle_set_poll(struct handle *h, struct fuse_pollhandle *ph);
@@ -209,6 +227,7 @@ struct ipcfs {
 	struct node_table nodes;
 	struct notifier notifier;
 	struct passthru pt;           /* shm files' kernel passthrough */
+	struct usage usage;           /* what each user makes us hold */
 	struct proc_family *proc;
 	struct mq_family *mq;
 	struct shm_family *shm;

@@ -20,15 +20,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Iteration over the mqueue directory, for readdir of mq/. */
-struct mq_dir_state {
-	DIR *d;
-	off_t pos;          /* offset of the last entry handed out */
-	bool have_pending;  /* an entry read that did not fit last time */
-	ino_t pending_ino;
-	char pending_name[ROUTE_NAME_MAX + 1];
-};
-
 static struct queue *queue_of(struct node *n)
 {
 	return n->type == NODE_QUEUE_DIR ? n->obj : n->parent->obj;
@@ -253,81 +244,23 @@ static void mq_release_obj(struct ipcfs *fs, struct node *n)
 
 /* ---- directories ---- */
 
-static void free_dir_state(void *state)
-{
-	struct mq_dir_state *ds = state;
-
-	closedir(ds->d);
-	free(ds);
-}
-
+/* No state per open directory: mqview_list() reads the view's one fd. */
 static int mq_opendir(struct ipcfs *fs, fuse_req_t req, struct dir_handle *dh)
 {
-	struct mq_dir_state *ds;
-	int err;
-
 	(void)req;
+	(void)dh;
 	mqview_start(fs);
-	if (dh->h.node->type != NODE_MQ_DIR || fs->mq->dirfd < 0)
-		return 0;
-	ds = calloc(1, sizeof(*ds));
-	if (!ds)
-		return -ENOMEM;
-	err = dir_stream_open(fs->mq->dirfd, &ds->d);
-	if (err) {
-		free(ds);
-		return err;
-	}
-	ds->pos = 2;
-	dh->state = ds;
-	dh->free_state = free_dir_state;
 	return 0;
 }
 
-static bool next_entry(struct mq_dir_state *ds)
+/* Offsets: 1 ".", 2 "..", then the mqueue file system's own (3, 4, ...). */
+static int readdir_queues(struct ipcfs *fs, struct dirbuf *b, off_t off)
 {
-	struct dirent *de;
-
-	while ((de = readdir(ds->d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(ds->pending_name, sizeof(ds->pending_name), "%s",
-			 de->d_name);
-		ds->pending_ino = de->d_ino;
-		ds->have_pending = true;
-		return true;
-	}
-	return false;
-}
-
-/* Offsets: 1 ".", 2 "..", then 3, 4, ... in the mqueue directory's order. */
-static int readdir_queues(struct dir_handle *dh, struct dirbuf *b, off_t off)
-{
-	struct mq_dir_state *ds = dh->state;
-
 	if (off < 1 && !dirbuf_add(b, ".", INO_MQ, S_IFDIR, 1))
 		return 0;
 	if (off < 2 && !dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2))
 		return 0;
-	if (!ds)
-		return 0;
-	if (off < 2)
-		off = 2;
-	if (off != ds->pos) {
-		rewinddir(ds->d);
-		ds->pos = 2;
-		ds->have_pending = false;
-	}
-	while (ds->have_pending || next_entry(ds)) {
-		if (ds->pos >= off &&
-		    !dirbuf_add(b, ds->pending_name,
-				mq_ino(ds->pending_ino, MQ_FILE_DIR), S_IFDIR,
-				ds->pos + 1))
-			break;
-		ds->pos++;
-		ds->have_pending = false;
-	}
-	return 0;
+	return mqview_list(fs, b, off);
 }
 
 static int mq_readdir(struct ipcfs *fs, struct dir_handle *dh,
@@ -337,9 +270,8 @@ static int mq_readdir(struct ipcfs *fs, struct dir_handle *dh,
 	char name[16];
 	off_t next;
 
-	(void)fs;
 	if (dh->h.node->type == NODE_MQ_DIR)
-		return readdir_queues(dh, b, off);
+		return readdir_queues(fs, b, off);
 	q = dh->h.node->obj;
 	if (off < 1 && !dirbuf_add(b, ".", mq_ino(q->ino, MQ_FILE_DIR),
 				   S_IFDIR, 1))
