@@ -96,6 +96,7 @@ int main(int argc, char **argv)
 		line[0] = '\0';
 	for (long i = 0; i < held; i++)
 		close(fds[i]);
+	free(fds);
 	printf("closed\n");
 	return 0;
 }
