@@ -27,6 +27,7 @@ struct dirbuf {
 	fuse_req_t req;
 	char *buf;
 	size_t size, used;
+	unsigned long scanned; /* entries read from the kernel for it */
 };
 
 /*
@@ -101,11 +102,28 @@ void mq_fini(struct ipcfs *fs);
 int shm_init(struct ipcfs *fs);
 void shm_fini(struct ipcfs *fs);
 
+/* One entry of a real directory, as getdents64 gives it. */
+struct dir_entry {
+	const char *name;
+	ino_t ino;
+	unsigned char type; /* DT_* */
+	off_t next;         /* the kernel's offset just after it */
+};
+
 /*
- * A directory stream of its own on @dirfd (its own position, so several
- * open directories of the tree can be read at once).  0 or -errno.
+ * Reads the real directory @dirfd from the kernel's offset @pos and calls
+ * @emit for each entry until it returns false (the reply is full) or the
+ * directory ends.  No stream and no buffer are kept between requests:
+ * one fd per directory serves every open directory of the tree, sought
+ * to @pos first (the kernel's offsets are resumable positions); @at
+ * caches where that fd stands (-1: unknown), so a listing read in order
+ * is not sought again.  Counts the entries read in @b->scanned.  0, or
+ * -errno when nothing could be listed.
  */
-int dir_stream_open(int dirfd, DIR **d);
+int dir_scan(int dirfd, off_t *at, off_t pos, struct dirbuf *b,
+	     bool (*emit)(struct dirbuf *b, const struct dir_entry *e,
+			  void *arg),
+	     void *arg);
 
 /* Replies with a slice of @text for a read of @size at @off. */
 void reply_text(fuse_req_t req, const char *text, size_t len, size_t size,

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,18 +85,50 @@ bool dirbuf_add(struct dirbuf *b, const char *name, ino_t ino, mode_t mode,
 	return true;
 }
 
-int dir_stream_open(int dirfd, DIR **d)
+/* getdents64 buffer of one dir_scan() round: about one FUSE reply's worth. */
+#define DIR_SCAN_BUF 4096
+
+int dir_scan(int dirfd, off_t *at, off_t pos, struct dirbuf *b,
+	     bool (*emit)(struct dirbuf *b, const struct dir_entry *e,
+			  void *arg),
+	     void *arg)
 {
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char buf[DIR_SCAN_BUF] __attribute__((aligned(8)));
+	ssize_t n;
 	int err;
 
-	if (fd < 0)
-		return -errno;
-	*d = fdopendir(fd);
-	if (!*d) {
+	if (*at != pos) {
+		*at = -1;
+		if (lseek(dirfd, pos, SEEK_SET) < 0)
+			return -errno;
+		*at = pos;
+	}
+	while ((n = getdents64(dirfd, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n;) {
+			struct dirent64 *de = (struct dirent64 *)(buf + i);
+			struct dir_entry e = {
+				.name = de->d_name,
+				.ino = de->d_ino,
+				.type = de->d_type,
+				.next = de->d_off,
+			};
+
+			i += de->d_reclen;
+			b->scanned++;
+			/* where the fd stands once the whole batch is taken */
+			*at = de->d_off;
+			if (!emit(b, &e, arg)) {
+				/* the rest of the batch is not sent: seek next time */
+				if (i < n)
+					*at = -1;
+				return 0;
+			}
+		}
+	}
+	if (n < 0) {
 		err = -errno;
-		close(fd);
-		return err;
+		*at = -1;
+		return b->used ? 0 : err;
 	}
 	return 0;
 }
@@ -296,6 +329,7 @@ static void release_file(struct ipcfs *fs, struct handle *h)
 
 	list_del(&h->link);
 	handle_set_poll(h, NULL);
+	usage_uncharge(&fs->usage, h->uid, h->charged_fds, h->charged_bytes);
 	if (h->is_dir) {
 		struct dir_handle *dh = (struct dir_handle *)h;
 
@@ -306,6 +340,66 @@ static void release_file(struct ipcfs *fs, struct handle *h)
 		family_of(n)->release(fs, h);
 	}
 	node_unpin(fs, n);
+	/*
+	 * Many small frees (held messages, handles) leave the heap's pages
+	 * with glibc; after enough of them, give the free ones back.
+	 */
+	if (usage_should_trim(&fs->usage))
+		malloc_trim(0);
+}
+
+void handle_set_owner(struct handle *h, fuse_req_t req)
+{
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+
+	h->uid = ctx->uid;
+	h->gid = ctx->gid;
+	h->pid = ctx->pid;
+}
+
+int handle_charge(struct ipcfs *fs, struct handle *h, size_t fds,
+		  size_t bytes)
+{
+	int err = usage_charge(&fs->usage, h->uid, fds, bytes);
+
+	if (err)
+		return err;
+	h->charged_fds += fds;
+	h->charged_bytes += bytes;
+	return 0;
+}
+
+void handle_uncharge(struct ipcfs *fs, struct handle *h, size_t fds,
+		     size_t bytes)
+{
+	fds = fds < h->charged_fds ? fds : h->charged_fds;
+	bytes = bytes < h->charged_bytes ? bytes : h->charged_bytes;
+	usage_uncharge(&fs->usage, h->uid, fds, bytes);
+	h->charged_fds -= fds;
+	h->charged_bytes -= bytes;
+}
+
+/*
+ * The handle's own memory counts before the family makes it: an open
+ * past its opener's cap fails before anything is done (an open of a
+ * queue's priority file that failed later would still send at close).
+ */
+static int charge_open(struct ipcfs *fs, fuse_req_t req)
+{
+	return usage_charge(&fs->usage, fuse_req_ctx(req)->uid, 0,
+			    HANDLE_BYTES);
+}
+
+static void uncharge_open(struct ipcfs *fs, fuse_req_t req)
+{
+	usage_uncharge(&fs->usage, fuse_req_ctx(req)->uid, 0, HANDLE_BYTES);
+}
+
+/* The opened handle takes over the charge of charge_open(). */
+static void own_open(struct handle *h, fuse_req_t req)
+{
+	handle_set_owner(h, req);
+	h->charged_bytes += HANDLE_BYTES;
 }
 
 void handle_set_poll(struct handle *h, struct fuse_pollhandle *ph)
@@ -546,10 +640,15 @@ static void ipc_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		return;
 	ops = family_of(dir);
 	/* As in /proc: creating where nothing can be created is EACCES. */
-	err = ops->create ? ops->create(fs, req, dir, name, mode, fi, &n)
-			  : -EACCES;
+	err = ops->create ? charge_open(fs, req) : -EACCES;
+	if (!err) {
+		err = ops->create(fs, req, dir, name, mode, fi, &n);
+		if (err)
+			uncharge_open(fs, req);
+	}
 	if (!err) {
 		/* the open file's pin and link, as in ipc_open */
+		own_open(handle_of(fi), req);
 		node_pin(n);
 		list_add(&handle_of(fi)->link, &fs->handles);
 		err = entry_of(fs, n, &e);
@@ -581,11 +680,17 @@ static void ipc_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	if (!n)
 		return;
 	ops = family_of(n);
-	err = ops->open ? ops->open(fs, req, n, fi) : -EISDIR;
+	err = ops->open ? charge_open(fs, req) : -EISDIR;
+	if (!err) {
+		err = ops->open(fs, req, n, fi);
+		if (err)
+			uncharge_open(fs, req);
+	}
 	if (err) {
 		fuse_reply_err(req, -err);
 		return;
 	}
+	own_open(handle_of(fi), req);
 	node_pin(n);
 	list_add(&handle_of(fi)->link, &fs->handles);
 	/* the reply names the backing file, if any (see passthru.h) */
@@ -692,9 +797,15 @@ static void ipc_opendir(fuse_req_t req, fuse_ino_t ino,
 		return;
 	}
 	dh->h.node = n;
-	if (ops->opendir)
+	handle_set_owner(&dh->h, req);
+	err = handle_charge(fs, &dh->h, 0, HANDLE_BYTES);
+	if (!err && ops->opendir)
 		err = ops->opendir(fs, req, dh);
 	if (err) {
+		usage_uncharge(&fs->usage, dh->h.uid, dh->h.charged_fds,
+			       dh->h.charged_bytes);
+		if (dh->free_state)
+			dh->free_state(dh->state);
 		free(dh);
 		fuse_reply_err(req, -err);
 		return;
@@ -724,6 +835,11 @@ static void ipc_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		return;
 	}
 	err = family_of(dh->h.node)->readdir(fs, dh, &b, off);
+	if (fs->opts.debug && b.scanned)
+		fprintf(stderr, "ipcfs: readdir of %llu at %lld: %lu entries "
+			"scanned, %zu bytes replied\n",
+			(unsigned long long)dh->h.node->id, (long long)off,
+			b.scanned, b.used);
 	if (err)
 		fuse_reply_err(req, -err);
 	else

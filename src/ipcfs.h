@@ -21,6 +21,7 @@
 #include "list.h"
 #include "notify.h"
 #include "passthru.h"
+#include "usage.h"
 
 struct ipcfs;
 
@@ -165,12 +166,29 @@ struct handle {
 	struct node *node; /* pinned while the file is open */
 	bool is_dir;
 	int flags;         /* open(2) flags */
-	uid_t uid;         /* opener */
+	uid_t uid;         /* opener (fuse_req_ctx at open) */
 	gid_t gid;
 	pid_t pid;
+	size_t charged_fds;   /* what this open counts for its opener */
+	size_t charged_bytes; /* (usage.h), given back at release */
 	int32_t backing_id; /* kernel passthrough to this backing file, or 0 */
 	struct fuse_pollhandle *ph; /* last poll handle, if the file polls */
 };
+
+/* What every open file or directory counts against its opener's bytes. */
+#define HANDLE_BYTES 1024
+
+/* Takes the opener of @req as the owner of @h (uid, gid, pid). */
+void handle_set_owner(struct handle *h, fuse_req_t req);
+/*
+ * Counts @fds server descriptors and @bytes bytes more for the owner of
+ * @h: 0, or -EMFILE / -ENOMEM past a cap (usage.h), and then nothing is
+ * counted.  Whatever is still counted is given back when @h is closed.
+ */
+int handle_charge(struct ipcfs *fs, struct handle *h, size_t fds,
+		  size_t bytes);
+void handle_uncharge(struct ipcfs *fs, struct handle *h, size_t fds,
+		     size_t bytes);
 
 /* Stores the kernel's poll handle, replacing (and freeing) the older one. */
 void handle_set_poll(struct handle *h, struct fuse_pollhandle *ph);
@@ -187,6 +205,8 @@ struct ipcfs_opts {
 	bool overmount;     /* stack on a live ipcfs mount all the same */
 	long mq_maxmsg;   /* 0: the system default */
 	long mq_msgsize;  /* 0: the system default */
+	long max_user_fds;   /* 0: derived from RLIMIT_NOFILE (usage.h) */
+	long max_user_bytes; /* 0: USAGE_USER_BYTES */
 	char *mountpoint; /* malloc'ed by opts_parse() */
 };
 
@@ -209,6 +229,7 @@ struct ipcfs {
 	struct node_table nodes;
 	struct notifier notifier;
 	struct passthru pt;           /* shm files' kernel passthrough */
+	struct usage usage;           /* what each user makes us hold */
 	struct proc_family *proc;
 	struct mq_family *mq;
 	struct shm_family *shm;

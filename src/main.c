@@ -62,6 +62,9 @@ static void usage(const char *prog)
 	       "                         (default: /proc/sys/fs/mqueue/msg_default)\n"
 	       "  -o mq_msgsize=N        msgsize of queues made with mkdir\n"
 	       "                         (default: /proc/sys/fs/mqueue/msgsize_default)\n"
+	       "  -o max_user_fds=N      server fds one user may make it hold\n"
+	       "                         (default: a fifth of its fd limit, less headroom)\n"
+	       "  -o max_user_bytes=N    bytes one user may make it hold (default: 64 MiB)\n"
 	       "  -o nopassthrough       serve shm files through the server, not by\n"
 	       "                         kernel passthrough to the objects\n"
 	       "  -o overmount           mount even where an ipcfs mount is already\n"
@@ -235,10 +238,33 @@ static void stop_notifier(struct ipcfs *fs)
 	notifier_stop_finish(&fs->notifier);
 }
 
+/* The per-user caps, from the fd limit raise_fd_limit() left us. */
+static int usage_setup(struct ipcfs *fs)
+{
+	struct usage_limits lim;
+	struct rlimit rl;
+	size_t nofile = 1024;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		nofile = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (1 << 30)
+				 ? (size_t)1 << 30
+				 : (size_t)rl.rlim_cur;
+	usage_default_limits(&lim, nofile, (size_t)fs->opts.max_user_fds,
+			     (size_t)fs->opts.max_user_bytes);
+	if (fs->opts.debug)
+		fprintf(stderr, "ipcfs: per user: %zu fds, %zu bytes; all but "
+			"root: %zu fds, %zu bytes\n", lim.user_fds,
+			lim.user_bytes, lim.pool_fds, lim.pool_bytes);
+	return usage_init(&fs->usage, &lim);
+}
+
 static int state_init(struct ipcfs *fs)
 {
 	int err;
 
+	err = usage_setup(fs);
+	if (err)
+		return err;
 	fs->server_uid = geteuid();
 	fs->start_time = time(NULL);
 	list_init(&fs->interrupted);
@@ -268,6 +294,7 @@ static void state_fini(struct ipcfs *fs)
 	proc_fini(fs);
 	free(fs->signals_text);
 	fs->signals_text = NULL;
+	usage_fini(&fs->usage);
 }
 
 int main(int argc, char *argv[])

@@ -159,20 +159,30 @@ static void put_back(struct queue *q, struct taken_msg *m)
 static bool deliver(struct queue *q, fuse_req_t req, struct mq_handle *mh,
 		    size_t size, struct taken_msg *m)
 {
+	struct ipcfs *fs = fuse_req_userdata(req);
 	size_t first = m->len < size ? m->len : size;
 	char *rest = NULL;
+	int err;
 
 	if (first < m->len) {
-		/* before the reply: afterwards a failure could lose bytes */
-		rest = malloc(m->len);
+		/*
+		 * before the reply: afterwards a failure could lose bytes.
+		 * What the open file holds counts for its opener (usage.h).
+		 */
+		err = handle_charge(fs, &mh->h, 0, m->len);
+		rest = err ? NULL : malloc(m->len);
 		if (!rest) {
+			if (!err)
+				handle_uncharge(fs, &mh->h, 0, m->len);
 			put_back(q, m);
-			fuse_reply_err(req, ENOMEM);
+			fuse_reply_err(req, err ? -err : ENOMEM);
 			return false;
 		}
 		memcpy(rest, m->data, m->len);
 	}
 	if (fuse_reply_buf(req, m->data, first)) {
+		if (rest)
+			handle_uncharge(fs, &mh->h, 0, m->len);
 		free(rest);
 		put_back(q, m);
 		return false;
@@ -188,6 +198,8 @@ static bool deliver(struct queue *q, fuse_req_t req, struct mq_handle *mh,
 static void serve_taken(fuse_req_t req, struct mq_handle *mh, size_t size,
 			off_t off)
 {
+	struct ipcfs *fs = fuse_req_userdata(req); /* req is gone once answered */
+
 	if (!mh->held || off < 0 || (size_t)off >= mh->len) {
 		fuse_reply_buf(req, NULL, 0);
 		return;
@@ -198,6 +210,7 @@ static void serve_taken(fuse_req_t req, struct mq_handle *mh, size_t size,
 		 * All read: the message is delivered.  Later reads, from any
 		 * offset (the file is seekable for sshfs's sake), are EOF.
 		 */
+		handle_uncharge(fs, &mh->h, 0, mh->len);
 		free(mh->held);
 		mh->held = NULL;
 	}

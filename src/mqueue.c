@@ -21,15 +21,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Iteration over the mqueue directory, for readdir of mq/. */
-struct mq_dir_state {
-	DIR *d;
-	off_t pos;          /* offset of the last entry handed out */
-	bool have_pending;  /* an entry read that did not fit last time */
-	ino_t pending_ino;
-	char pending_name[ROUTE_NAME_MAX + 1];
-};
-
 static struct queue *queue_of(struct node *n)
 {
 	return n->type == NODE_QUEUE_DIR ? n->obj : n->parent->obj;
@@ -254,81 +245,23 @@ static void mq_release_obj(struct ipcfs *fs, struct node *n)
 
 /* ---- directories ---- */
 
-static void free_dir_state(void *state)
-{
-	struct mq_dir_state *ds = state;
-
-	closedir(ds->d);
-	free(ds);
-}
-
+/* No state per open directory: mqview_list() reads the view's one fd. */
 static int mq_opendir(struct ipcfs *fs, fuse_req_t req, struct dir_handle *dh)
 {
-	struct mq_dir_state *ds;
-	int err;
-
 	(void)req;
+	(void)dh;
 	mqview_start(fs);
-	if (dh->h.node->type != NODE_MQ_DIR || fs->mq->dirfd < 0)
-		return 0;
-	ds = calloc(1, sizeof(*ds));
-	if (!ds)
-		return -ENOMEM;
-	err = dir_stream_open(fs->mq->dirfd, &ds->d);
-	if (err) {
-		free(ds);
-		return err;
-	}
-	ds->pos = 2;
-	dh->state = ds;
-	dh->free_state = free_dir_state;
 	return 0;
 }
 
-static bool next_entry(struct mq_dir_state *ds)
+/* Offsets: 1 ".", 2 "..", then the mqueue file system's own (3, 4, ...). */
+static int readdir_queues(struct ipcfs *fs, struct dirbuf *b, off_t off)
 {
-	struct dirent *de;
-
-	while ((de = readdir(ds->d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(ds->pending_name, sizeof(ds->pending_name), "%s",
-			 de->d_name);
-		ds->pending_ino = de->d_ino;
-		ds->have_pending = true;
-		return true;
-	}
-	return false;
-}
-
-/* Offsets: 1 ".", 2 "..", then 3, 4, ... in the mqueue directory's order. */
-static int readdir_queues(struct dir_handle *dh, struct dirbuf *b, off_t off)
-{
-	struct mq_dir_state *ds = dh->state;
-
 	if (off < 1 && !dirbuf_add(b, ".", INO_MQ, S_IFDIR, 1))
 		return 0;
 	if (off < 2 && !dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2))
 		return 0;
-	if (!ds)
-		return 0;
-	if (off < 2)
-		off = 2;
-	if (off != ds->pos) {
-		rewinddir(ds->d);
-		ds->pos = 2;
-		ds->have_pending = false;
-	}
-	while (ds->have_pending || next_entry(ds)) {
-		if (ds->pos >= off &&
-		    !dirbuf_add(b, ds->pending_name,
-				mq_ino(ds->pending_ino, MQ_FILE_DIR), S_IFDIR,
-				ds->pos + 1))
-			break;
-		ds->pos++;
-		ds->have_pending = false;
-	}
-	return 0;
+	return mqview_list(fs, b, off);
 }
 
 static int mq_readdir(struct ipcfs *fs, struct dir_handle *dh,
@@ -338,9 +271,8 @@ static int mq_readdir(struct ipcfs *fs, struct dir_handle *dh,
 	char name[16];
 	off_t next;
 
-	(void)fs;
 	if (dh->h.node->type == NODE_MQ_DIR)
-		return readdir_queues(dh, b, off);
+		return readdir_queues(fs, b, off);
 	q = dh->h.node->obj;
 	if (off < 1 && !dirbuf_add(b, ".", mq_ino(q->ino, MQ_FILE_DIR),
 				   S_IFDIR, 1))
@@ -622,15 +554,21 @@ static int mq_statfs(struct ipcfs *fs, struct node *n, struct statvfs *st)
 	unsigned long count = 0;
 	struct dirent *de;
 	DIR *d;
+	int fd;
 
 	(void)n;
 	memset(st, 0, sizeof(*st));
 	st->f_bsize = st->f_frsize = 4096;
 	st->f_namemax = NAME_MAX;
-	if (fs->mq->dirfd >= 0 && dir_stream_open(fs->mq->dirfd, &d) == 0) {
+	fd = fs->mq->dirfd < 0 ? -1 : openat(fs->mq->dirfd, ".",
+					     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = fd < 0 ? NULL : fdopendir(fd);
+	if (d) {
 		while ((de = readdir(d)))
-			count += de->d_name[0] != '.';
+			count += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
 		closedir(d);
+	} else if (fd >= 0) {
+		close(fd);
 	}
 	st->f_files = (fsfilcnt_t)max > count ? (fsfilcnt_t)max : count;
 	st->f_ffree = st->f_favail = st->f_files - count;

@@ -44,6 +44,7 @@ struct mq_family {
 	int mntfd;   /* the private detached mqueue mount, or -1 */
 	int dirfd;   /* its root (or /dev/mqueue's), a directory fd, or -1 */
 	int inofd;   /* inotify on dirfd, or -1 */
+	off_t list_at; /* where dirfd stands for listings, -1: unknown */
 	bool started; /* inotify is in the loop's epoll set */
 	struct watch ino_watch;
 	struct list_head queues; /* every live queue object */
@@ -59,6 +60,8 @@ void mqview_open(struct mq_family *mf);
 /* Puts the inotify watch in the loop (which exists only after init). */
 void mqview_start(struct ipcfs *fs);
 void mqview_close(struct ipcfs *fs);
+/* Lists the queues after offset @off (>= 2) into @b: 0 or -errno. */
+int mqview_list(struct ipcfs *fs, struct dirbuf *b, off_t off);
 /* Is @q still what its name stands for?  If not, queue_gone(). */
 void queue_recheck(struct ipcfs *fs, struct queue *q);
 /* The name now means something else: forget the name's node. */

@@ -203,6 +203,7 @@ void mqview_open(struct mq_family *mf)
 	char path[64];
 	int err1, err2 = 0;
 
+	mf->list_at = -1;
 	err1 = private_mount(mf);
 	if (err1 == -ENOSYS)
 		err1 = legacy_mount(mf);
@@ -230,6 +231,33 @@ void mqview_open(struct mq_family *mf)
 			close(mf->inofd);
 		mf->inofd = -1;
 	}
+}
+
+static bool emit_queue(struct dirbuf *b, const struct dir_entry *e, void *arg)
+{
+	(void)arg;
+	if (strcmp(e->name, ".") == 0 || strcmp(e->name, "..") == 0)
+		return true; /* ours are listed by mqueue.c */
+	return dirbuf_add(b, e->name, mq_ino(e->ino, MQ_FILE_DIR), S_IFDIR,
+			  e->next);
+}
+
+/*
+ * The mqueue file system's own offsets (positions in its list of names:
+ * 3, 4, ... after "." and "..") are ours: the view's one fd serves every
+ * listing, sought to the offset a request gives.  Reading on from where
+ * the fd stands costs nothing more; a seek elsewhere walks that many
+ * names inside the kernel (no copy to us, no allocation), so its cost is
+ * bounded by the number of queues (fs.mqueue.queues_max, 256 by default).
+ */
+int mqview_list(struct ipcfs *fs, struct dirbuf *b, off_t off)
+{
+	struct mq_family *mf = fs->mq;
+
+	if (mf->dirfd < 0)
+		return 0;
+	return dir_scan(mf->dirfd, &mf->list_at, off < 2 ? 2 : off, b,
+			emit_queue, NULL);
 }
 
 void mqview_close(struct ipcfs *fs)

@@ -28,6 +28,8 @@ enum {
 	KEY_SUBTYPE,
 	KEY_NOPASSTHROUGH,
 	KEY_OVERMOUNT,
+	KEY_MAX_USER_FDS,
+	KEY_MAX_USER_BYTES,
 };
 
 struct parse_state {
@@ -58,6 +60,8 @@ static const struct fuse_opt ipcfs_opt_spec[] = {
 	FUSE_OPT_KEY("subtype=", KEY_SUBTYPE),
 	FUSE_OPT_KEY("nopassthrough", KEY_NOPASSTHROUGH),
 	FUSE_OPT_KEY("overmount", KEY_OVERMOUNT),
+	FUSE_OPT_KEY("max_user_fds=", KEY_MAX_USER_FDS),
+	FUSE_OPT_KEY("max_user_bytes=", KEY_MAX_USER_BYTES),
 	FUSE_OPT_END,
 };
 
@@ -118,6 +122,16 @@ static int opt_proc(void *data, const char *arg, int key,
 		return 0;
 	case KEY_MQ_MSGSIZE:
 		if (opts_parse_count(val + 1, 1L << 24, &ps->o->mq_msgsize))
+			return fail(ps, "bad value in -o %s (a size in bytes, 1 or more)",
+				    arg);
+		return 0;
+	case KEY_MAX_USER_FDS:
+		if (opts_parse_count(val + 1, 1L << 30, &ps->o->max_user_fds))
+			return fail(ps, "bad value in -o %s (a count, 1 or more)",
+				    arg);
+		return 0;
+	case KEY_MAX_USER_BYTES:
+		if (opts_parse_count(val + 1, 1L << 40, &ps->o->max_user_bytes))
 			return fail(ps, "bad value in -o %s (a size in bytes, 1 or more)",
 				    arg);
 		return 0;

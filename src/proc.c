@@ -66,16 +66,22 @@ struct proc_family {
 	struct list_head polled;
 	struct watch tick;
 	int timerfd;
+	int listfd;    /* /proc, read by every listing of proc/; or -1 */
+	off_t list_at; /* where listfd stands, -1: unknown (dir_scan) */
 };
 
 /* How often the end of a process is checked for without pidfds. */
 #define POLL_INTERVAL_NS (50 * 1000 * 1000)
 
-struct proc_dir_state {
-	DIR *d;
-	off_t pos;   /* offset of the last entry handed out */
-	pid_t pending; /* a pid read from /proc that did not fit last time */
-};
+/*
+ * /proc's own offsets (fs/proc/base.c, proc_pid_readdir): process tgid
+ * is listed at FIRST_PROCESS_ENTRY (256) + 2 + tgid, and a listing sought
+ * there starts with the first process whose tgid is at least tgid.  So
+ * proc/ resumes after pid P by seeking /proc to P + 1 + PROC_TGID_POS, in
+ * O(1), whatever offset a client presents.  PID_MAX_LIMIT bounds pids.
+ */
+#define PROC_TGID_POS 258
+#define PROC_PID_MAX 4194304
 
 /* ---- the pinned process ------------------------------------------------ */
 
@@ -397,55 +403,41 @@ static void proc_release_obj(struct ipcfs *fs, struct node *n)
 
 /* ---- directories ---------------------------------------------------------- */
 
-static void free_dir_state(void *state)
-{
-	struct proc_dir_state *ds = state;
-
-	if (ds->d)
-		closedir(ds->d);
-	free(ds);
-}
-
+/*
+ * No state per open directory: the listing of proc/ reads the server's
+ * one /proc fd from the offset each request gives (dir_scan).
+ */
 static int proc_opendir(struct ipcfs *fs, fuse_req_t req, struct dir_handle *dh)
 {
-	struct proc_dir_state *ds;
+	struct proc_family *pf = fs->proc;
 
-	(void)fs;
 	(void)req;
-	if (dh->h.node->type != NODE_PROC_DIR)
+	if (dh->h.node->type != NODE_PROC_DIR || pf->listfd >= 0)
 		return 0;
-	ds = calloc(1, sizeof(*ds));
-	if (!ds)
-		return -ENOMEM;
-	ds->d = opendir("/proc");
-	if (!ds->d) {
-		int err = -errno;
-
-		free(ds);
-		return err;
-	}
-	dh->state = ds;
-	dh->free_state = free_dir_state;
+	pf->listfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pf->listfd < 0)
+		return -errno;
+	pf->list_at = 0;
 	return 0;
 }
 
-static pid_t next_pid(DIR *d)
+/* @arg: the reader's pidns_view; what it cannot see is skipped. */
+static bool emit_pid(struct dirbuf *b, const struct dir_entry *e, void *arg)
 {
-	struct dirent *de;
 	pid_t pid;
 
-	while ((de = readdir(d)))
-		if (route_pid(de->d_name, &pid) == 0)
-			return pid;
-	return 0;
+	if (route_pid(e->name, &pid))
+		return true; /* not a process: /proc lists only those here */
+	if (!pidns_view_sees(arg, pid))
+		return true;
+	return dirbuf_add(b, e->name, PROC_INO(pid, 0), S_IFDIR, pid + 3);
 }
 
 /* Offsets: 1 ".", 2 "..", 3 "self", then pid + 3, in /proc's pid order. */
-static int readdir_procs(struct dir_handle *dh, struct dirbuf *b, off_t off,
-			 const struct pidns_view *v)
+static int readdir_procs(struct ipcfs *fs, struct dirbuf *b, off_t off,
+			 struct pidns_view *v)
 {
-	struct proc_dir_state *ds = dh->state;
-	pid_t pid;
+	struct proc_family *pf = fs->proc;
 
 	if (off < 1 && !dirbuf_add(b, ".", INO_PROC, S_IFDIR, 1))
 		return 0;
@@ -453,27 +445,11 @@ static int readdir_procs(struct dir_handle *dh, struct dirbuf *b, off_t off,
 		return 0;
 	if (off < 3 && !dirbuf_add(b, "self", PROC_INO(0, 1), S_IFLNK, 3))
 		return 0;
-	if (off != ds->pos || off < 3) {
-		rewinddir(ds->d);
-		ds->pending = 0;
-	}
-	for (;;) {
-		char name[16];
-
-		pid = ds->pending ? ds->pending : next_pid(ds->d);
-		ds->pending = 0;
-		if (!pid)
-			break;
-		if (pid + 3 <= off || !pidns_view_sees(v, pid))
-			continue;
-		snprintf(name, sizeof(name), "%d", (int)pid);
-		if (!dirbuf_add(b, name, PROC_INO(pid, 0), S_IFDIR, pid + 3)) {
-			ds->pending = pid;
-			break;
-		}
-		ds->pos = pid + 3;
-	}
-	return 0;
+	if (off >= PROC_PID_MAX + 3 || pf->listfd < 0)
+		return 0;
+	/* after pid off - 3: the first tgid from off - 2 on */
+	return dir_scan(pf->listfd, &pf->list_at,
+			(off < 3 ? 1 : off - 2) + PROC_TGID_POS, b, emit_pid, v);
 }
 
 static int proc_readdir(struct ipcfs *fs, struct dir_handle *dh,
@@ -490,7 +466,7 @@ static int proc_readdir(struct ipcfs *fs, struct dir_handle *dh,
 				      &v);
 		if (err)
 			return pidpin_resource_error(-err) ? err : -ENOENT;
-		err = readdir_procs(dh, b, off, &v);
+		err = readdir_procs(fs, b, off, &v);
 		pidns_view_close(&v);
 		return err;
 	}
@@ -832,6 +808,7 @@ int proc_init(struct ipcfs *fs)
 	pf->boot_time = now.tv_sec - up.tv_sec;
 	list_init(&pf->polled);
 	pf->timerfd = -1;
+	pf->listfd = -1;
 	fs->proc = pf;
 	return 0;
 }
@@ -846,6 +823,8 @@ void proc_fini(struct ipcfs *fs)
 		loop_remove(fs, &pf->tick);
 		close(pf->timerfd);
 	}
+	if (pf->listfd >= 0)
+		close(pf->listfd);
 	free(pf);
 	fs->proc = NULL;
 }

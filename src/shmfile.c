@@ -104,8 +104,23 @@ cached:
 	sh->h.backing_id = 0;
 }
 
-static int new_handle(struct ipcfs *fs, struct node *n, int fd,
-		      struct fuse_file_info *fi)
+/*
+ * The fd an open file holds counts for its opener (usage.h), before it
+ * is opened: past the cap the open fails with EMFILE and nothing is done.
+ */
+static int charge_fd(struct ipcfs *fs, fuse_req_t req)
+{
+	return usage_charge(&fs->usage, fuse_req_ctx(req)->uid, 1, 0);
+}
+
+static void uncharge_fd(struct ipcfs *fs, fuse_req_t req)
+{
+	usage_uncharge(&fs->usage, fuse_req_ctx(req)->uid, 1, 0);
+}
+
+/* Makes the open file of @fd; it takes over charge_fd()'s count. */
+static int new_handle(struct ipcfs *fs, fuse_req_t req, struct node *n,
+		      int fd, struct fuse_file_info *fi)
 {
 	struct shm_handle *sh = calloc(1, sizeof(*sh));
 
@@ -113,6 +128,8 @@ static int new_handle(struct ipcfs *fs, struct node *n, int fd,
 		return -ENOMEM;
 	sh->h.node = n;
 	sh->h.flags = fi->flags;
+	handle_set_owner(&sh->h, req);
+	sh->h.charged_fds = 1;
 	sh->fd = fd;
 	list_add_tail(&sh->obj_link, &shm_obj_of(n)->handles);
 	choose_io(fs, shm_obj_of(n), sh);
@@ -138,9 +155,14 @@ int shm_open_file(struct ipcfs *fs, fuse_req_t req, struct node *n,
 		return -EISDIR;
 	o = shm_obj_of(n);
 	shm_watch_poll(fs);
+	err = charge_fd(fs, req);
+	if (err)
+		return err;
 	fd = open_as_caller(fs, req, o->name, object_flags(fi->flags), 0);
-	if (fd < 0)
+	if (fd < 0) {
+		uncharge_fd(fs, req);
 		return fd;
+	}
 	if (fstat(fd, &st)) {
 		err = -errno;
 		goto out_close;
@@ -153,13 +175,14 @@ int shm_open_file(struct ipcfs *fs, fuse_req_t req, struct node *n,
 	}
 	/* The open drops the kernel's cache: it now knows this state. */
 	shm_note_own_change(o, &st);
-	err = new_handle(fs, n, fd, fi);
+	err = new_handle(fs, req, n, fd, fi);
 	if (err)
 		goto out_close;
 	return 0;
 
 out_close:
 	close(fd);
+	uncharge_fd(fs, req);
 	return err;
 }
 
@@ -214,9 +237,14 @@ int shm_create(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 		return -ENOENT; /* as shm_open without /dev/shm */
 	shm_watch_start(fs);
 	shm_watch_poll(fs);
+	err = charge_fd(fs, req);
+	if (err)
+		return err;
 	fd = create_object(fs, req, name, mode, fi->flags);
-	if (fd < 0)
+	if (fd < 0) {
+		uncharge_fd(fs, req);
 		return fd;
+	}
 	if (fstat(fd, &st)) {
 		err = -errno;
 		goto out_close;
@@ -229,7 +257,7 @@ int shm_create(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 	if (err)
 		goto out_close;
 	shm_note_own_change(shm_obj_of(n), &st);
-	err = new_handle(fs, n, fd, fi);
+	err = new_handle(fs, req, n, fd, fi);
 	if (err)
 		goto out_close;
 	*out = n;
@@ -237,6 +265,7 @@ int shm_create(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 
 out_close:
 	close(fd);
+	uncharge_fd(fs, req);
 	return err;
 }
 

@@ -33,12 +33,6 @@
 /* One read of the inotify fd: many events, each at most one name long. */
 #define SHM_EVENT_BUF 16384
 
-/* Iteration state of an open shm/ directory. */
-struct shm_dir_state {
-	DIR *d;      /* our own stream on /dev/shm */
-	off_t pos;   /* where the stream stands, as a readdir offset */
-};
-
 /* ---- objects and nodes ---------------------------------------------- */
 
 int shm_stat_name(struct shm_family *sf, const char *name, struct stat *st)
@@ -357,88 +351,54 @@ static void shm_timeouts(struct ipcfs *fs, struct node *n, double *entry,
 		*entry = *attr = STABLE_TIMEOUT;
 }
 
-static void free_dir_state(void *state)
-{
-	struct shm_dir_state *ds = state;
-
-	if (ds->d)
-		closedir(ds->d);
-	free(ds);
-}
-
+/* No state per open directory: shm_readdir() reads the family's one fd. */
 static int shm_opendir(struct ipcfs *fs, fuse_req_t req, struct dir_handle *dh)
 {
-	struct shm_dir_state *ds;
-	int err;
-
 	(void)req;
+	(void)dh;
 	shm_watch_start(fs);
-	if (fs->shm->dirfd < 0)
-		return 0; /* no /dev/shm: an empty directory */
-	ds = calloc(1, sizeof(*ds));
-	if (!ds)
-		return -ENOMEM;
-	err = dir_stream_open(fs->shm->dirfd, &ds->d);
-	if (err) {
-		free(ds);
-		return err;
-	}
-	dh->state = ds;
-	dh->free_state = free_dir_state;
 	return 0;
 }
 
-static bool listed(const struct dirent *de)
+static bool listed(const struct dir_entry *e)
 {
-	if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
+	if (e->type != DT_REG && e->type != DT_UNKNOWN)
 		return false;
-	return route_ipc_name(de->d_name) == 0 &&
-	       !route_is_semaphore(de->d_name);
+	return route_ipc_name(e->name) == 0 && !route_is_semaphore(e->name);
+}
+
+static bool emit_shm(struct dirbuf *b, const struct dir_entry *e, void *arg)
+{
+	(void)arg;
+	if (strcmp(e->name, ".") == 0)
+		return dirbuf_add(b, ".", INO_SHM, S_IFDIR, e->next);
+	if (strcmp(e->name, "..") == 0)
+		return dirbuf_add(b, "..", INO_ROOT, S_IFDIR, e->next);
+	if (!listed(e))
+		return true;
+	return dirbuf_add(b, e->name, SHM_INO(e->ino), S_IFREG, e->next);
 }
 
 /*
  * Offsets are /dev/shm's own (tmpfs keeps them stable while entries come
- * and go), so a listing resumes where it stopped; its "." and ".." are
- * ours.
+ * and go, and finds the one sought in its offset tree), so a listing
+ * resumes where it stopped, from any offset, without a rescan; its "."
+ * and ".." are ours.
  */
 static int shm_readdir(struct ipcfs *fs, struct dir_handle *dh,
 		       struct dirbuf *b, off_t off)
 {
-	struct shm_dir_state *ds = dh->state;
-	struct dirent *de;
+	struct shm_family *sf = fs->shm;
 
-	(void)fs;
-	if (!ds) {
+	(void)dh;
+	if (sf->dirfd < 0) {
 		if (off < 1 && !dirbuf_add(b, ".", INO_SHM, S_IFDIR, 1))
 			return 0;
 		if (off < 2)
 			dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2);
 		return 0;
 	}
-	if (off != ds->pos || off == 0) {
-		if (off == 0)
-			rewinddir(ds->d);
-		else
-			seekdir(ds->d, off);
-	}
-	ds->pos = off;
-	while ((errno = 0, de = readdir(ds->d))) {
-		bool fits = true;
-
-		if (strcmp(de->d_name, ".") == 0)
-			fits = dirbuf_add(b, ".", INO_SHM, S_IFDIR, de->d_off);
-		else if (strcmp(de->d_name, "..") == 0)
-			fits = dirbuf_add(b, "..", INO_ROOT, S_IFDIR, de->d_off);
-		else if (listed(de))
-			fits = dirbuf_add(b, de->d_name, SHM_INO(de->d_ino),
-					  S_IFREG, de->d_off);
-		if (!fits) {
-			seekdir(ds->d, ds->pos); /* this one comes next time */
-			break;
-		}
-		ds->pos = de->d_off;
-	}
-	return errno && !b->used ? -errno : 0;
+	return dir_scan(sf->dirfd, &sf->list_at, off, b, emit_shm, NULL);
 }
 
 /* ---- names: unlink, rmdir, rename ------------------------------------ */
@@ -597,6 +557,7 @@ int shm_init(struct ipcfs *fs)
 	list_init(&sf->hashed);
 	list_init(&sf->moved);
 	sf->inotify_fd = -1;
+	sf->list_at = -1;
 	fs->shm = sf;
 	/*
 	 * The server's own writes must fail with EFBIG past its file size

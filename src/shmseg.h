@@ -27,6 +27,7 @@
 
 struct shm_family {
 	int dirfd;                /* /dev/shm, O_DIRECTORY; -1 if missing */
+	off_t list_at;            /* where dirfd stands for listings, or -1 */
 	int inotify_fd;           /* watch on /dev/shm; -1 if none */
 	struct watch watch;       /* inotify_fd in the loop, added lazily */
 	struct list_head hashed;  /* objects whose node is found by name */

@@ -92,6 +92,23 @@ int main(void)
 	r = RUN("-o", "mq_msgsize=99999999999", "/mnt");
 	ok(r.rc == -EINVAL, "mq_msgsize huge");
 
+	r = RUN("-o", "max_user_fds=100,max_user_bytes=1048576", "/mnt");
+	ok(r.rc == 0 && r.o.max_user_fds == 100 &&
+		   r.o.max_user_bytes == 1048576,
+	   "per-user caps");
+	ok(strstr(r.args, "max_user") == NULL, "the caps are ours: not passed on");
+	r = RUN("/mnt");
+	ok(r.rc == 0 && r.o.max_user_fds == 0 && r.o.max_user_bytes == 0,
+	   "caps derived unless told");
+	r = RUN("-o", "max_user_fds=0", "/mnt");
+	ok(r.rc == -EINVAL && strstr(r.err, "max_user_fds"),
+	   "max_user_fds=0: %s", r.err);
+	r = RUN("-o", "max_user_bytes=-5", "/mnt");
+	ok(r.rc == -EINVAL && strstr(r.err, "max_user_bytes"),
+	   "max_user_bytes=-5: %s", r.err);
+	r = RUN("-o", "max_user_bytes=99999999999999", "/mnt");
+	ok(r.rc == -EINVAL, "max_user_bytes past 1 TiB");
+
 	r = RUN("-o", "nopassthrough", "/mnt");
 	ok(r.rc == 0 && r.o.nopassthrough, "nopassthrough");
 	ok(strstr(r.args, "passthrough") == NULL,
