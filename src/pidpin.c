@@ -211,6 +211,21 @@ int pidpin_signal(const struct pidpin *pp, int sig, siginfo_t *info)
 	return r ? -errno : 0;
 }
 
+/*
+ * The kernel shows a zombie's exit code in stat only to a reader with
+ * ptrace read access: root, or the same user.  A server run by a user
+ * learns how another user's process ended from PIDFD_GET_INFO once it is
+ * reaped.
+ */
+static bool may_read_exit_code(const struct pidpin *pp)
+{
+	uid_t ruid, suid;
+	gid_t rgid;
+
+	return geteuid() == 0 || (pidpin_creds(pp, &ruid, &suid, &rgid) == 0 &&
+				  ruid == geteuid() && suid == geteuid());
+}
+
 int pidpin_exit_status(const struct pidpin *pp, int *status)
 {
 	for (int attempt = 0; attempt < 2; attempt++) {
@@ -225,8 +240,12 @@ int pidpin_exit_status(const struct pidpin *pp, int *status)
 			*status = info.exit_code;
 			return 0;
 		}
-		/* A zombie: its stat still says how it ended. */
-		if (pidpin_read(pp, "stat", text, sizeof(text)) == 0 &&
+		/*
+		 * A zombie: its stat still says how it ended, to a reader
+		 * that may ptrace it (others read 0 there).
+		 */
+		if (may_read_exit_code(pp) &&
+		    pidpin_read(pp, "stat", text, sizeof(text)) == 0 &&
 		    procstat_parse_stat(text, &ps) == 0 && ps.state == 'Z' &&
 		    ps.exit_code >= 0) {
 			*status = ps.exit_code;

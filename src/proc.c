@@ -41,6 +41,7 @@ struct pidobj {
 	unsigned int refs;
 	bool exited;
 	bool have_status;
+	bool awaiting_reap; /* ended, exit code known only at the reap */
 	int status; /* wait(2) status, or -1 when it could not be learnt */
 	time_t start;
 	struct watch watch;
@@ -111,10 +112,20 @@ static void pidobj_ended(struct ipcfs *fs, struct pidobj *p)
 
 	if (p->exited)
 		return;
+	fetch_status(p);
+	/*
+	 * A zombie whose exit code we may not read (a server run by a
+	 * user): its reap tells, as the pidfd hangs up then.  Wait for that
+	 * (EPOLLHUP is reported whatever the events asked for).
+	 */
+	if (!p->have_status && p->watch.active && pidpin_present(&p->pin) &&
+	    (p->awaiting_reap || loop_modify(fs, &p->watch, 0) == 0)) {
+		p->awaiting_reap = true;
+		return;
+	}
 	p->exited = true;
 	loop_remove(fs, &p->watch);
 	list_del(&p->polled_link);
-	fetch_status(p);
 	while (!list_empty(&p->waiters)) {
 		struct parked *pk = list_first_entry(&p->waiters, struct parked,
 						     link);
