@@ -17,7 +17,7 @@ link=
 if ! command -v ipcfs >/dev/null || [ -L /usr/local/bin/ipcfs ]; then
 	ln -sf "$IPCFS" /usr/local/bin/ipcfs && link=/usr/local/bin/ipcfs
 fi
-on_exit "umount $d 2>/dev/null; [ -n '$link' ] && rm -f '$link'; rm -rf $T"
+on_exit "umount $d 2>/dev/null; [ -n '$link' ] && rm -f '$link'; rm -rf --one-file-system $T"
 
 out=$(mount -t fuse.ipcfs ipcfs "$d" -o mq_maxmsg=7 2>&1); rc=$?
 is "$rc" 0 "mount -t fuse.ipcfs ipcfs DIR ($out)"
