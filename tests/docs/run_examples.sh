@@ -40,7 +40,6 @@ command -v script >/dev/null || skip_all "no script(1) for the interactive run"
 command -v setsid >/dev/null || skip_all "no setsid(1)"
 mount_ipcfs
 T=$(mktemp -d)
-on_exit "rm -rf $T"
 
 # extract FILE: prints the transcript blocks as records:
 #   "B <line number>" per block, "R <line in block> <ERE>" per rule,
@@ -125,7 +124,7 @@ matches() {
 # output in its own file, then the session's pids noted) and the lists of
 # expectations; prints the number of commands.
 prepare() {
-	local f=$1 n=0 line kind text no ere block= bad=
+	local f=$1 n=0 line kind text no ere block='' bad=''
 	local -A rule=()
 	rm -f "$T"/want.* "$T"/cmd.* "$T"/block.*
 	: >"$T/body.sh"
@@ -238,13 +237,14 @@ leftovers() {
 	done
 }
 on_exit "leftovers >/dev/null"
+on_exit "rm -rf $T"
 
 # The convention itself: a glob, a "..." line or a stray rule would let
 # a transcript show what no user sees.
 self_check() {
-	local w=$T/selfcheck.md
-	printf '%s\n' '<!-- expect: line 2 ~ ^a+$ -->' '```sh' '$ echo aaa' 'aaa' '```' >"$w"
-	[ "$(extract "$w" | paste -sd'|')" = "B 2|R 2 ^a+\$|C echo aaa|O 2 aaa" ]
+	local md=$T/selfcheck.md
+	printf '%s\n' '<!-- expect: line 2 ~ ^a+$ -->' '```sh' '$ echo aaa' 'aaa' '```' >"$md"
+	[ "$(extract "$md" | paste -sd'|')" = "B 2|R 2 ^a+\$|C echo aaa|O 2 aaa" ]
 }
 ok "the extractor reads rules, commands and numbered output" self_check
 printf 'x 4242 y\n[1] 4242\n' >"$T/sc.got"; echo 4242 >"$T/sc.pids"

@@ -36,8 +36,8 @@ server_of() { pgrep -f "^$B/ipcfs .*$1\$"; }
 # may have put it: rm -r through an ipcfs tree would unlink the machine's
 # queues and shm objects.
 cleanup() {
-	local i m
-	for i in 1 2 3 4; do
+	local m
+	for _ in 1 2 3 4; do
 		m=$(awk -v t="$T/" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo | sort -r)
 		[ -n "$m" ] || break
 		for m in $m; do
