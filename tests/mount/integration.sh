@@ -17,7 +17,7 @@ link=
 if ! command -v ipcfs >/dev/null || [ -L /usr/local/bin/ipcfs ]; then
 	ln -sf "$IPCFS" /usr/local/bin/ipcfs && link=/usr/local/bin/ipcfs
 fi
-on_exit "umount $d 2>/dev/null; [ -n '$link' ] && rm -f '$link'; rm -rf $T"
+on_exit "umount $d 2>/dev/null; [ -n '$link' ] && rm -f '$link'; rm -rf --one-file-system $T"
 
 out=$(mount -t fuse.ipcfs ipcfs "$d" -o mq_maxmsg=7 2>&1); rc=$?
 is "$rc" 0 "mount -t fuse.ipcfs ipcfs DIR ($out)"
@@ -40,21 +40,57 @@ like "$(findmnt -n -o OPTIONS "$d")" "default_permissions" "which brings default
 umount "$d"
 ok "umount" wait_for bash -c "! findmnt '$d' >/dev/null"
 
-# The systemd units: valid, and their ExecStart mounts what they say.
+# The systemd units: valid, and their commands do what they say, run here
+# as systemd would run them (the mount point replaced by the test's).
 B=${BUILD_ROOT:-$(dirname "$IPCFS")}
-for u in ipcfs.service mnt-ipc.mount; do
+for u in ipcfs.service ipcfs-user.service mnt-ipc.mount; do
 	ok "$u was generated" test -f "$B/mount/$u"
 done
-start=$(sed -n 's/^ExecStart=//p' "$B/mount/ipcfs.service")
-like "$start" "/ipcfs -o allow_other /mnt/ipc\$" "ipcfs.service runs ipcfs -o allow_other /mnt/ipc"
-cmd=${start/\/mnt\/ipc/$d}
-cmd="$IPCFS ${cmd#* }"
-$cmd; rc=$?
-is "$rc" 0 "its ExecStart (Type=forking) returns once mounted"
-ok "and the tree is there" test -r "$d/signals"
-pid=$(pgrep -f "^$IPCFS -o allow_other $d\$")
-kill -TERM "$pid"
-ok "its KillSignal (SIGTERM) unmounts" wait_for bash -c "! findmnt '$d' >/dev/null"
+# unit_cmd UNIT KEY WHERE: the unit's KEY= command line, the "-" prefix
+# dropped, its mount point (/mnt/ipc, %t/ipc) replaced by WHERE and the
+# installed ipcfs by this build's.
+unit_cmd() {
+	sed -n "s/^$2=-\{0,1\}//p" "$B/mount/$1" |
+		sed "s|%t/ipc|$3|g; s|/mnt/ipc|$3|g; s|^[^ ]*/ipcfs |$IPCFS |"
+}
+is "$(grep -c '^ExecStart=' "$B/mount/ipcfs.service")" 1 "ipcfs.service has one ExecStart"
+for u in ipcfs.service ipcfs-user.service; do
+	is "$(sed -n 's/^Type=//p' "$B/mount/$u")" simple "$u is Type=simple (journalctl shows the server's messages)"
+	like "$(sed -n 's/^ExecStart=//p' "$B/mount/$u")" "/ipcfs -f " "$u runs ipcfs -f (in the foreground, logging to stderr)"
+done
+like "$(sed -n 's/^ExecStart=//p' "$B/mount/ipcfs.service")" "/ipcfs -f -o allow_other /mnt/ipc\$" \
+	"ipcfs.service runs ipcfs -f -o allow_other /mnt/ipc"
+for u in ipcfs.service ipcfs-user.service; do
+	rmdir "$d" 2>/dev/null
+	eval "$(unit_cmd "$u" ExecStartPre "$d")"
+	ok "$u: ExecStartPre makes the mount point" test -d "$d"
+	eval "exec $(unit_cmd "$u" ExecStart "$d")" 2>"$T/journal" &
+	pid=$!
+	eval "$(unit_cmd "$u" ExecStartPost "$d")"; rc=$?
+	is "$rc" 0 "$u: ExecStartPost returns once mounted"
+	ok "$u: the tree is there" test -r "$d/signals"
+	ok "$u: the server stays in the foreground" kill -0 "$pid"
+	kill -TERM "$pid"
+	wait "$pid"; rc=$?
+	is "$rc" 0 "$u: KillSignal (SIGTERM) ends it with status 0"
+	ok "$u: and unmounts" bash -c "! findmnt '$d' >/dev/null"
+	eval "$(unit_cmd "$u" ExecStopPost "$d")"
+	ok "$u: ExecStopPost after a clean stop leaves the directory alone" test -d "$d"
+	# A killed server leaves a dead mount; ExecStopPost clears it.
+	eval "exec $(unit_cmd "$u" ExecStart "$d")" 2>>"$T/journal" &
+	pid=$!
+	eval "$(unit_cmd "$u" ExecStartPost "$d")"
+	kill -KILL "$pid"; wait "$pid" 2>/dev/null
+	ok "$u: a killed server leaves a dead mount" bash -c "LC_ALL=C stat '$d' 2>&1 | grep -q 'not connected'"
+	eval "$(unit_cmd "$u" ExecStopPost "$d")"
+	ok "$u: ExecStopPost clears it" bash -c "stat '$d' >/dev/null && ! findmnt '$d' >/dev/null"
+	# but never a live mount (a refused start runs ExecStopPost too).
+	"$IPCFS" "$d"
+	eval "$(unit_cmd "$u" ExecStopPost "$d")"
+	ok "$u: ExecStopPost leaves a live mount alone" test -r "$d/signals"
+	umount "$d"
+	wait_for bash -c "! findmnt '$d' >/dev/null"
+done
 if command -v systemd-analyze >/dev/null; then
 	# verify complains only that ipcfs and its man page are not installed
 	errs=$(systemd-analyze verify "$B/mount/ipcfs.service" "$B/mount/mnt-ipc.mount" 2>&1 |
