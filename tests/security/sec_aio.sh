@@ -9,11 +9,7 @@
 # attacker's writes are released (its queue drained) and the server's RSS
 # and fd count are back near their baseline.
 . "${TESTS_SRC:-$(dirname "$0")/..}/security/seclib.sh"
-mount_ipcfs -o allow_other
-T=$(mktemp -d)
-chmod 755 "$T"
-on_exit "rm -rf '$T'"
-Q=sec$$
+sec_mount
 N=16
 atk=$M/mq/${Q}atk vic=$M/mq/${Q}vic
 # Release the attacker: kill what can be killed, and receive until every

@@ -7,10 +7,7 @@
 # (or 601st) group may read a 0640 shm object reads it, and one not in
 # that group gets EACCES, as on /dev/shm itself.
 . "${TESTS_SRC:-$(dirname "$0")/..}/security/seclib.sh"
-mount_ipcfs -o allow_other
-T=$(mktemp -d)
-chmod 755 "$T"
-on_exit "rm -rf '$T'"
+sec_mount
 G601=$(seq -s, 1 601)
 G101=$(seq -s, 1 101)
 G100=$(seq -s, 1 100)

@@ -12,12 +12,7 @@
 # memory need not go back to the system at once).
 . "${TESTS_SRC:-$(dirname "$0")/..}/security/seclib.sh"
 command -v prlimit >/dev/null || skip_all "no prlimit"
-mount_ipcfs -o allow_other -o max_user_fds=1000 -o max_user_bytes=4194304
-T=$(mktemp -d)
-chmod 755 "$T"
-on_exit "rm -rf '$T'"
-Q=sec$$
-S=ipcfs-sec-$$
+sec_mount -o max_user_fds=1000 -o max_user_bytes=4194304
 N=${SEC_HOLD_N:-5000}
 on_exit "'$B/mq_unl' /${Q}atk /${Q}v 2>/dev/null; rm -f /dev/shm/$S-*"
 "${NOBODY[@]}" "$B/mq_fsop" mkdir "$M/mq/${Q}atk,maxmsg=10,msgsize=8192" 0600 >/dev/null

@@ -14,12 +14,7 @@
 # finding.  The server's RSS and fd count return to their baseline
 # (within 2 MB and 2 fds) after the attacker exits.
 . "${TESTS_SRC:-$(dirname "$0")/..}/security/seclib.sh"
-mount_ipcfs -o allow_other
-T=$(mktemp -d)
-chmod 755 "$T"
-on_exit "rm -rf '$T'"
-Q=sec$$
-S=ipcfs-sec-$$
+sec_mount
 ROUNDS=${SEC_LAT_ROUNDS:-500}
 on_exit "'$B/mq_unl' /${Q}v 2>/dev/null; rm -f /dev/shm/$S-*"
 mkdir -m 600 "$M/mq/${Q}v,maxmsg=10,msgsize=64"

@@ -10,12 +10,7 @@
 # is allowed: mq/ and shm/ are root's sticky directories, as /dev/mqueue
 # and /dev/shm are, and the owner of a sticky directory may remove.)
 . "${TESTS_SRC:-$(dirname "$0")/..}/security/seclib.sh"
-mount_ipcfs -o allow_other
-T=$(mktemp -d)
-chmod 755 "$T"
-on_exit "rm -rf '$T'"
-Q=sec$$
-S=ipcfs-sec-$$
+sec_mount
 on_exit "for q in ${Q}o ${Q}x ${Q}d; do '$B/mq_unl' /\$q 2>/dev/null; done; rm -f /dev/shm/$S-*"
 U1234=(setpriv --reuid=1234 --regid=1234 --clear-groups)
 

@@ -11,10 +11,8 @@
 # signal its own child through that number.
 . "${TESTS_SRC:-$(dirname "$0")/..}/security/seclib.sh"
 need_ns
-mount_ipcfs -o allow_other
-T=$(mktemp -d)
+sec_mount
 chmod 777 "$T"
-on_exit "rm -rf '$T'"
 ROOTNS=(unshare -pf --mount-proc)
 "${ROOTNS[@]}" true 2>/dev/null || skip_all "root may not make a pid namespace here"
 

@@ -7,9 +7,7 @@
 # EACCES, except for a hard link (protected_hardlinks: EPERM) and chmod
 # (not the owner: EPERM); and nothing changes.
 . "${TESTS_SRC:-$(dirname "$0")/..}/security/seclib.sh"
-mount_ipcfs -o allow_other
-T=$(mktemp -d)
-on_exit "rm -rf '$T'"
+sec_mount
 start_logged "$T/catch" "$B/catch" USR1
 p=$(helper_pid "$T/catch")
 d=$M/proc/$p

@@ -9,8 +9,7 @@
 # and gids to match.)
 . "${TESTS_SRC:-$(dirname "$0")/..}/security/seclib.sh"
 command -v prlimit >/dev/null || skip_all "no prlimit"
-mount_ipcfs -o allow_other
-Q=sec$$
+sec_mount
 on_exit "for q in \$(ls '$M/mq' 2>/dev/null | grep '^$Q'); do rmdir '$M/mq/'\$q; done; for q in ${Q}sd ${Q}gd ${Q}bd; do '$B/mq_unl' /\$q 2>/dev/null; done"
 # The server's own limit must not be what stops the big queue.
 prlimit --pid "$SERVER" --msgqueue=unlimited

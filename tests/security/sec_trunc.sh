@@ -7,11 +7,7 @@
 # its cap), the server's RSS must grow by less than a few MB, and the
 # rest of the tree keeps working.
 . "${TESTS_SRC:-$(dirname "$0")/..}/security/seclib.sh"
-mount_ipcfs -o allow_other
-T=$(mktemp -d)
-chmod 755 "$T"
-on_exit "rm -rf '$T'"
-Q=sec$$
+sec_mount
 N=${SEC_TRUNC_N:-200000}
 atk=$M/mq/${Q}atk
 on_exit "'$B/mq_unl' /${Q}atk 2>/dev/null"

@@ -13,10 +13,7 @@
 # and afterwards everything is as it was.
 . "${TESTS_SRC:-$(dirname "$0")/..}/security/seclib.sh"
 need_ns
-mount_ipcfs -o allow_other
-T=$(mktemp -d)
-chmod 755 "$T"
-on_exit "rm -rf '$T'"
+sec_mount
 
 Q=sec$$
 S=ipcfs-sec-$$

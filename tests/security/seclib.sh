@@ -117,3 +117,15 @@ mq_state() {
 	echo "$s$(stat -c '%u %g %a' "$1")"
 }
 shm_state() { echo "$(stat -c '%u %g %a %s' "$1") $(md5sum <"$1")"; }
+
+# sec_mount [OPTIONS...]: an allow_other mount (every test here attacks as
+# another user) and the test's names: T, a scratch directory uid 65534 can
+# reach, removed at exit; Q and S, prefixes of its queues and shm objects.
+sec_mount() {
+	mount_ipcfs -o allow_other "$@"
+	T=$(mktemp -d)
+	chmod 755 "$T"
+	on_exit "rm -rf --one-file-system '$T'"
+	Q=sec$$
+	S=ipcfs-sec-$$
+}
