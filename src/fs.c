@@ -329,6 +329,30 @@ void handle_notify_poll(struct handle *h)
 
 /* ---- operations ---------------------------------------------------------- */
 
+/*
+ * Pages one WRITE may carry: what libfuse 3.14 asks for (max_write in
+ * pages), capped by the kernel's fs.fuse.max_pages_limit.
+ */
+static unsigned int write_pages(size_t max_write)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned int pages, limit;
+	char text[24] = "";
+	FILE *f;
+
+	if (page <= 0)
+		page = 4096;
+	pages = (unsigned int)((max_write - 1) / (size_t)page + 1);
+	f = fopen("/proc/sys/fs/fuse/max_pages_limit", "re");
+	if (f) {
+		if (fgets(text, sizeof(text), f) &&
+		    sscanf(text, "%u", &limit) == 1 && limit && limit < pages)
+			pages = limit;
+		fclose(f);
+	}
+	return pages;
+}
+
 static void ipc_init(void *userdata, struct fuse_conn_info *conn)
 {
 	struct ipcfs *fs = userdata;
@@ -341,6 +365,15 @@ static void ipc_init(void *userdata, struct fuse_conn_info *conn)
 	conn->max_write = FS_MAX_IO;
 	conn->max_read = FS_MAX_IO;
 	conn->max_readahead = FS_MAX_IO;
+	/*
+	 * Room for background requests: parked requests of O_DIRECT files
+	 * count against it (mqio.c keeps them well below, per user), and
+	 * RELEASE of every file and shm readahead need the rest.
+	 */
+	conn->max_background = FS_MAX_BACKGROUND;
+	conn->congestion_threshold = FS_CONGESTION_THRESHOLD;
+	fs->write_bytes = conn->max_write;
+	fs->write_pages = write_pages(conn->max_write);
 	if (conn->capable & FUSE_CAP_AUTO_INVAL_DATA)
 		conn->want |= FUSE_CAP_AUTO_INVAL_DATA;
 	/*
@@ -605,7 +638,10 @@ static void ipc_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
  */
 static void take_nonblock(struct handle *h, const struct fuse_file_info *fi)
 {
-	h->flags = (h->flags & ~O_NONBLOCK) | (fi->flags & O_NONBLOCK);
+	/* O_DIRECT too: only its aio requests are background (mqio.c) */
+	const int live = O_NONBLOCK | O_DIRECT;
+
+	h->flags = (h->flags & ~live) | (fi->flags & live);
 }
 
 static void ipc_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,

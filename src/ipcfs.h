@@ -216,6 +216,9 @@ struct ipcfs {
 	time_t start_time;
 	int exit_status;
 	unsigned long long notify_sent;
+	/* what one WRITE request carries at most (fs.c's init): wpiece.h */
+	unsigned int write_pages;
+	size_t write_bytes;
 };
 
 /* Timeouts (seconds) for names and attributes that are stable. */
