@@ -892,26 +892,46 @@ unsigned int mqio_background_room(void)
 	return room ? room : 1;
 }
 
+/* What could not be put back at exit, for one line at the end. */
+struct exit_loss {
+	unsigned long messages;
+	unsigned long long bytes;
+	unsigned int queues;
+	int err; /* the last reason */
+};
+
+static void exit_lost(struct exit_loss *xl, size_t len, int err, bool *counted)
+{
+	xl->messages++;
+	xl->bytes += len;
+	xl->err = err;
+	if (!*counted) {
+		xl->queues++;
+		*counted = true;
+	}
+}
+
 /*
  * The server stops while it still holds messages for a full queue: wait
- * a little for room (other programs may be receiving), then say what is
- * lost.  Nothing is ever removed from the queues themselves.
+ * for room (other programs may be receiving) until @deadline, one for
+ * all queues, so that stopping takes a bounded time however many queues
+ * hold messages.  Past it each message gets one last try.  Nothing is
+ * ever removed from the queues themselves.
  */
-static void flush_at_exit(struct ipcfs *fs, struct queue *q)
+static void flush_at_exit(struct ipcfs *fs, struct queue *q,
+			  const struct timespec *deadline, struct exit_loss *xl)
 {
 	struct mq_attr blocking = { .mq_flags = 0 };
-	struct timespec deadline;
+	bool counted = false;
 
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += 1;
 	mq_setattr(q->mqd, &blocking, NULL);
 	while (!list_empty(&q->returns)) {
 		struct returned_msg *rm = list_first_entry(
 			&q->returns, struct returned_msg, link);
 
 		if (mq_timedsend(q->mqd, rm->data, rm->len, rm->prio,
-				 &deadline))
-			lost(q, rm->len, errno);
+				 deadline))
+			exit_lost(xl, rm->len, errno, &counted);
 		list_del(&rm->link);
 		free(rm);
 	}
@@ -921,8 +941,8 @@ static void flush_at_exit(struct ipcfs *fs, struct queue *q)
 
 		/* only deferred sends are left: requests were answered */
 		if (mq_timedsend(q->mqd, pw->data, pw->len, pw->prio,
-				 &deadline))
-			lost(q, pw->len, errno);
+				 deadline))
+			exit_lost(xl, pw->len, errno, &counted);
 		list_del(&pw->pk.link);
 		acct_done(fs->mq, q, &pw->acct);
 		free(pw);
@@ -932,17 +952,29 @@ static void flush_at_exit(struct ipcfs *fs, struct queue *q)
 
 void queues_fini(struct ipcfs *fs)
 {
+	struct exit_loss xl = { 0 };
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 1;
 	while (!list_empty(&fs->mq->queues)) {
 		struct queue *q = list_first_entry(&fs->mq->queues,
 						   struct queue, link);
 
 		queue_get(q);
 		if (q->mqd != (mqd_t)-1)
-			flush_at_exit(fs, q);
+			flush_at_exit(fs, q, &deadline, &xl);
 		/* nothing else may hold it now: the tree is gone */
 		q->refs = 1;
 		queue_put(fs, q);
 	}
+	if (xl.messages)
+		fprintf(stderr, "ipcfs: at exit, %lu message%s (%llu bytes) "
+			"for %u queue%s found no room within 1 s and %s lost "
+			"(last reason: %s)\n", xl.messages,
+			xl.messages == 1 ? "" : "s", xl.bytes, xl.queues,
+			xl.queues == 1 ? "" : "s",
+			xl.messages == 1 ? "is" : "are", strerror(xl.err));
 	while (!list_empty(&fs->mq->users)) {
 		struct mq_user *u = list_first_entry(&fs->mq->users,
 						     struct mq_user, link);
