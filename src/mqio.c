@@ -692,7 +692,7 @@ static int park_send(struct ipcfs *fs, struct queue *q, fuse_req_t req,
 		err = acct_park(fs->mq, q, uid, mh->h.flags & O_DIRECT, size,
 				&pw->acct);
 	} else {
-		/* counted already: the reservation of its open, or now */
+		/* its open's reservation was just given back: count it now */
 		pw->acct.u = user_get(fs->mq, uid);
 		pw->acct.deferred = true;
 		err = pw->acct.u ? 0 : -ENOMEM;
