@@ -420,6 +420,30 @@ void handle_notify_poll(struct handle *h)
 
 /* ---- operations ---------------------------------------------------------- */
 
+/*
+ * Pages one WRITE may carry: what libfuse 3.14 asks for (max_write in
+ * pages), capped by the kernel's fs.fuse.max_pages_limit.
+ */
+static unsigned int write_pages(size_t max_write)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned int pages, limit;
+	char text[24] = "";
+	FILE *f;
+
+	if (page <= 0)
+		page = 4096;
+	pages = (unsigned int)((max_write - 1) / (size_t)page + 1);
+	f = fopen("/proc/sys/fs/fuse/max_pages_limit", "re");
+	if (f) {
+		if (fgets(text, sizeof(text), f) &&
+		    sscanf(text, "%u", &limit) == 1 && limit && limit < pages)
+			pages = limit;
+		fclose(f);
+	}
+	return pages;
+}
+
 static void ipc_init(void *userdata, struct fuse_conn_info *conn)
 {
 	struct ipcfs *fs = userdata;
@@ -432,6 +456,15 @@ static void ipc_init(void *userdata, struct fuse_conn_info *conn)
 	conn->max_write = FS_MAX_IO;
 	conn->max_read = FS_MAX_IO;
 	conn->max_readahead = FS_MAX_IO;
+	/*
+	 * Room for background requests: parked requests of O_DIRECT files
+	 * count against it (mqio.c keeps them well below, per user), and
+	 * RELEASE of every file and shm readahead need the rest.
+	 */
+	conn->max_background = FS_MAX_BACKGROUND;
+	conn->congestion_threshold = FS_CONGESTION_THRESHOLD;
+	fs->write_bytes = conn->max_write;
+	fs->write_pages = write_pages(conn->max_write);
 	if (conn->capable & FUSE_CAP_AUTO_INVAL_DATA)
 		conn->want |= FUSE_CAP_AUTO_INVAL_DATA;
 	/*
@@ -707,7 +740,10 @@ static void ipc_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
  */
 static void take_nonblock(struct handle *h, const struct fuse_file_info *fi)
 {
-	h->flags = (h->flags & ~O_NONBLOCK) | (fi->flags & O_NONBLOCK);
+	/* O_DIRECT too: only its aio requests are background (mqio.c) */
+	const int live = O_NONBLOCK | O_DIRECT;
+
+	h->flags = (h->flags & ~live) | (fi->flags & live);
 }
 
 static void ipc_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -755,6 +791,31 @@ static void ipc_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 	(void)ino;
 	fuse_reply_err(req, ops->fsync ? -ops->fsync(fs_of(req), h, datasync)
 				       : 0);
+}
+
+/*
+ * Only shm files have storage to allocate, and they have it through their
+ * family (or EOPNOTSUPP, as before).  Every other file is refused with
+ * ENODEV: glibc's posix_fallocate falls back to writing a byte per block
+ * on EOPNOTSUPP, which on a priority file would send NUL messages, while
+ * it passes any other errno on.  ENOSYS must never be answered: the
+ * kernel would then refuse fallocate for the whole mount itself.
+ */
+static void ipc_fallocate(fuse_req_t req, fuse_ino_t ino, int mode,
+			  off_t off, off_t len, struct fuse_file_info *fi)
+{
+	struct handle *h = handle_of(fi);
+	const struct family_ops *ops = family_of(h->node);
+	int err;
+
+	(void)ino;
+	if (ops->fallocate)
+		err = -ops->fallocate(fs_of(req), h, mode, off, len);
+	else if (h->node->type == NODE_SHM_FILE)
+		err = EOPNOTSUPP;
+	else
+		err = ENODEV;
+	fuse_reply_err(req, err);
 }
 
 static void ipc_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
@@ -938,6 +999,7 @@ const struct fuse_lowlevel_ops ipcfs_ops = {
 	.release = ipc_release,
 	.fsync = ipc_fsync,
 	.poll = ipc_poll,
+	.fallocate = ipc_fallocate,
 	.opendir = ipc_opendir,
 	.readdir = ipc_readdir,
 	.releasedir = ipc_releasedir,

@@ -10,6 +10,15 @@
 #define FS_MAX_IO_BYTES 1048576
 #define FS_MAX_IO FS_MAX_IO_BYTES
 
+/*
+ * Background requests the kernel keeps in flight (async direct I/O,
+ * RELEASE, readahead); past congestion_threshold it slows new ones.  The
+ * default is 12, which a dozen parked aio writes would use up.  The
+ * kernel caps an unprivileged server at max_user_bgreq.
+ */
+#define FS_MAX_BACKGROUND 64
+#define FS_CONGESTION_THRESHOLD (FS_MAX_BACKGROUND * 3 / 4)
+
 #define IPCFS_XSTR(x) #x
 #define IPCFS_STR(x) IPCFS_XSTR(x)
 

@@ -240,6 +240,9 @@ struct ipcfs {
 	time_t start_time;
 	int exit_status;
 	unsigned long long notify_sent;
+	/* what one WRITE request carries at most (fs.c's init): wpiece.h */
+	unsigned int write_pages;
+	size_t write_bytes;
 };
 
 static inline struct ipcfs *fs_of_req(fuse_req_t req)

@@ -13,8 +13,10 @@
  * Loop thread only.
  */
 #define _GNU_SOURCE
+#include "fs.h"
 #include "mqueue.h"
 #include "route.h"
+#include "wpiece.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,10 +30,54 @@
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * Caps on what one user makes the server hold (SPEC, Security).
+ *
+ * Parked requests: a blocking read of `next` or a write to a full queue
+ * costs a record here (a write also its bytes, up to msgsize) and a
+ * thread of the caller blocked in the kernel: MQ_PARKED_USER_MAX of them
+ * and MQ_PARKED_BYTES_USER_MAX of written bytes per user (10,000 parked
+ * readers are a benchmark here, so the count is generous).
+ *
+ * Background requests: an aio read or write (io_submit, io_uring) of a
+ * file opened O_DIRECT reaches us as a background request, and the
+ * kernel keeps at most max_background of those in flight per mount,
+ * shared with every user's RELEASE and shm readahead; a dozen parked
+ * ones would stop every close on the mount.  Nothing in a request says
+ * "background", but only O_DIRECT files make them and each READ and
+ * WRITE carries the file's flags.  So requests of O_DIRECT files park
+ * only while those of all users together hold at most half of
+ * max_background and one user, or one queue, at most an eighth of it
+ * (at least one); past that they are answered EAGAIN at once.  The other
+ * half stays free for everything else, whoever parks.
+ *
+ * Deferred sends: `: > mq/q/5` on a full queue leaves an empty message
+ * here until room comes: MQ_DEFERRED_MAX per queue and per user.  They
+ * count from the O_TRUNC open on a queue without room (a reservation:
+ * the kernel's RELEASE comes late and asynchronously, and an error can
+ * only be given at the open); the open past the cap gets EAGAIN and
+ * nothing is deferred.  A file opened while there was room and closed
+ * when there is none still defers its message: that is bounded by the
+ * caller's open files.
+ */
+#define MQ_PARKED_USER_MAX 16384
+#define MQ_PARKED_BYTES_USER_MAX (16 << 20)
+#define MQ_DEFERRED_MAX 200
+
+/* What a parked request or deferred send counts against (see above). */
+struct mq_acct {
+	struct mq_user *u;
+	size_t bytes;   /* of a parked write */
+	bool bg;        /* a request of an O_DIRECT file */
+	bool deferred;  /* a deferred send, not a request */
+};
+
 /* An open file of a queue directory: fi->fh. */
 struct mq_handle {
 	struct handle h;
 	struct queue *q;
+	struct mq_user *u;          /* the opener's entry while reserved */
+	bool reserved;              /* counts as a deferred send (O_TRUNC) */
 	int file;                   /* priority, or QF_* */
 	struct list_head poll_link; /* on q->pollers_in / pollers_out */
 	bool wrote;                 /* a write or ftruncate reached us */
@@ -42,9 +88,16 @@ struct mq_handle {
 	char text[24];
 };
 
+/* A parked read of next: the loop frees it (struct parked first). */
+struct parked_read {
+	struct parked pk;
+	struct mq_acct acct;
+};
+
 /* A parked write: the loop frees it (struct parked first). */
 struct parked_write {
 	struct parked pk;           /* pk.req is NULL for a deferred send */
+	struct mq_acct acct;
 	unsigned int prio;
 	size_t len;
 	char data[];
@@ -65,6 +118,128 @@ struct taken_msg {
 	unsigned int prio;
 	struct returned_msg *rm;
 };
+
+/* ---- who holds what ---- */
+
+static struct mq_user *user_get(struct mq_family *mf, uid_t uid)
+{
+	struct list_head *pos;
+	struct mq_user *u;
+
+	list_for_each(pos, &mf->users) {
+		u = list_entry(pos, struct mq_user, link);
+		if (u->uid == uid)
+			return u;
+	}
+	u = calloc(1, sizeof(*u));
+	if (!u)
+		return NULL;
+	u->uid = uid;
+	list_add(&u->link, &mf->users);
+	return u;
+}
+
+/* Frees @u once it holds nothing. */
+static void user_settle(struct mq_user *u)
+{
+	if (!u->parked && !u->deferred) {
+		list_del(&u->link);
+		free(u);
+	}
+}
+
+static unsigned int bg_share(struct mq_family *mf, unsigned int div)
+{
+	unsigned int n = mf->bg_room / div;
+
+	return n ? n : 1;
+}
+
+/* Counts a request about to park: 0, or -EAGAIN past a cap. */
+static int acct_park(struct mq_family *mf, struct queue *q, uid_t uid,
+		     bool bg, size_t bytes, struct mq_acct *a)
+{
+	struct mq_user *u = user_get(mf, uid);
+
+	if (!u)
+		return -ENOMEM;
+	if (u->parked >= MQ_PARKED_USER_MAX ||
+	    bytes > MQ_PARKED_BYTES_USER_MAX - u->parked_bytes ||
+	    (bg && (mf->parked_bg >= bg_share(mf, 2) ||
+		    u->parked_bg >= bg_share(mf, 8) ||
+		    q->parked_bg >= bg_share(mf, 8)))) {
+		user_settle(u);
+		return -EAGAIN;
+	}
+	u->parked++;
+	u->parked_bytes += bytes;
+	if (bg) {
+		u->parked_bg++;
+		q->parked_bg++;
+		mf->parked_bg++;
+	}
+	a->u = u;
+	a->bytes = bytes;
+	a->bg = bg;
+	a->deferred = false;
+	return 0;
+}
+
+/* The parked request or deferred send of @a is done. */
+static void acct_done(struct mq_family *mf, struct queue *q, struct mq_acct *a)
+{
+	struct mq_user *u = a->u;
+
+	if (!u)
+		return;
+	if (a->deferred) {
+		u->deferred--;
+		q->deferred--;
+	} else {
+		u->parked--;
+		u->parked_bytes -= a->bytes;
+		if (a->bg) {
+			u->parked_bg--;
+			q->parked_bg--;
+			mf->parked_bg--;
+		}
+	}
+	a->u = NULL;
+	user_settle(u);
+}
+
+/* An O_TRUNC open of a queue without room: may it defer at close? */
+static int reserve_deferred(struct mq_family *mf, struct queue *q,
+			    struct mq_handle *mh, uid_t uid)
+{
+	struct mq_user *u;
+
+	if (q->deferred + q->reserved >= MQ_DEFERRED_MAX)
+		return -EAGAIN;
+	u = user_get(mf, uid);
+	if (!u)
+		return -ENOMEM;
+	if (u->deferred >= MQ_DEFERRED_MAX) {
+		user_settle(u);
+		return -EAGAIN;
+	}
+	u->deferred++;
+	q->reserved++;
+	mh->u = u;
+	mh->reserved = true;
+	return 0;
+}
+
+static void unreserve(struct mq_handle *mh)
+{
+	if (!mh->reserved)
+		return;
+	mh->reserved = false;
+	mh->u->deferred--;
+	mh->q->reserved--;
+	user_settle(mh->u);
+	mh->u = NULL;
+}
 
 /* ---- taking and putting back ---- */
 
@@ -233,6 +408,7 @@ static void serve_readers(struct ipcfs *fs, struct queue *q)
 				break;
 		}
 		unpark(pk);
+		acct_done(fs->mq, q, &((struct parked_read *)pk)->acct);
 		if (mh->taken)
 			serve_taken(pk->req, mh, pk->size, pk->off);
 		else if (r < 0)
@@ -243,7 +419,7 @@ static void serve_readers(struct ipcfs *fs, struct queue *q)
 	}
 }
 
-static void serve_senders(struct queue *q)
+static void serve_senders(struct ipcfs *fs, struct queue *q)
 {
 	while (!list_empty(&q->returns)) {
 		struct returned_msg *rm = list_first_entry(
@@ -268,15 +444,14 @@ static void serve_senders(struct queue *q)
 			err = errno;
 		}
 		unpark(&pw->pk);
+		acct_done(fs->mq, q, &pw->acct);
 		if (pw->pk.req) {
 			if (err)
 				fuse_reply_err(pw->pk.req, err);
 			else
 				fuse_reply_write(pw->pk.req, pw->len);
-		} else {
-			q->deferred--;
-			if (err)
-				lost(q, pw->len, err);
+		} else if (err) {
+			lost(q, pw->len, err);
 		}
 		free(pw);
 	}
@@ -337,7 +512,7 @@ void queue_serve(struct ipcfs *fs, struct queue *q)
 	queue_get(q);
 	/* a fresh registration needs a second look; a few rounds at most */
 	for (int round = 0; round < 4; round++) {
-		serve_senders(q);
+		serve_senders(fs, q);
 		serve_readers(fs, q);
 		wake_pollers(q);
 		if (!queue_arm(fs, q))
@@ -349,13 +524,19 @@ void queue_serve(struct ipcfs *fs, struct queue *q)
 
 /* ---- open files ---- */
 
-int mqio_open(struct ipcfs *fs, struct node *n, struct queue *q,
-	      struct fuse_file_info *fi)
+/* Can a message go into @q now, before anything already waiting? */
+static bool queue_has_room(struct queue *q)
 {
-	int acc = fi->flags & O_ACCMODE, file = n->sub;
+	return list_empty(&q->senders) && list_empty(&q->returns) &&
+	       queue_curmsgs(q) < q->maxmsg;
+}
+
+int mqio_open(struct ipcfs *fs, struct node *n, struct queue *q,
+	      struct fuse_file_info *fi, uid_t uid)
+{
+	int acc = fi->flags & O_ACCMODE, file = n->sub, err;
 	struct mq_handle *mh;
 
-	(void)fs;
 	if (q->mqd == (mqd_t)-1)
 		return -EACCES; /* the server itself may not use it */
 	if (mq_file_is_priority(file) ? acc != O_WRONLY : acc != O_RDONLY)
@@ -365,9 +546,18 @@ int mqio_open(struct ipcfs *fs, struct node *n, struct queue *q,
 		return -ENOMEM;
 	mh->h.node = n;
 	mh->h.flags = fi->flags;
+	mh->h.uid = uid;
 	mh->q = q;
 	mh->file = file;
 	list_init(&mh->poll_link);
+	if (mq_file_is_priority(file) && (fi->flags & O_TRUNC) &&
+	    !queue_has_room(q)) {
+		err = reserve_deferred(fs->mq, q, mh, uid);
+		if (err) {
+			free(mh);
+			return err;
+		}
+	}
 	if (file == QF_MAXMSG || file == QF_MSGSIZE || file == QF_CURMSGS) {
 		long v = file == QF_MAXMSG    ? q->maxmsg
 			 : file == QF_MSGSIZE ? q->msgsize
@@ -404,7 +594,46 @@ static void queue_settle(struct ipcfs *fs, struct queue *q)
 
 static void reader_unlinked(struct ipcfs *fs, struct parked *pk)
 {
-	queue_settle(fs, ((struct mq_handle *)pk->h)->q);
+	struct queue *q = ((struct mq_handle *)pk->h)->q;
+
+	acct_done(fs->mq, q, &((struct parked_read *)pk)->acct);
+	queue_settle(fs, q);
+}
+
+/*
+ * A read of next that must wait: EAGAIN under O_NONBLOCK or past a cap,
+ * else parked at the end of q->readers.  True when it was parked.
+ */
+static bool park_next(struct ipcfs *fs, fuse_req_t req, struct mq_handle *mh,
+		      size_t size, off_t off)
+{
+	struct queue *q = mh->q;
+	struct parked_read *pr;
+	int err;
+
+	if (mh->h.flags & O_NONBLOCK) {
+		fuse_reply_err(req, EAGAIN);
+		return false;
+	}
+	pr = calloc(1, sizeof(*pr));
+	if (!pr) {
+		fuse_reply_err(req, ENOMEM);
+		return false;
+	}
+	err = acct_park(fs->mq, q, fuse_req_ctx(req)->uid,
+			mh->h.flags & O_DIRECT, 0, &pr->acct);
+	if (err) {
+		free(pr);
+		fuse_reply_err(req, -err);
+		return false;
+	}
+	pr->pk.h = &mh->h;
+	pr->pk.size = size;
+	pr->pk.off = off;
+	pr->pk.unlink = reader_unlinked;
+	list_add_tail(&pr->pk.link, &q->readers);
+	park(fs, &pr->pk, req);
+	return true;
 }
 
 static void read_next(struct ipcfs *fs, fuse_req_t req, struct mq_handle *mh,
@@ -434,8 +663,7 @@ static void read_next(struct ipcfs *fs, fuse_req_t req, struct mq_handle *mh,
 			return;
 		}
 	}
-	if (park_read(fs, req, &mh->h, size, off, &q->readers,
-		      reader_unlinked))
+	if (park_next(fs, req, mh, size, off))
 		queue_serve(fs, q); /* registers, and looks again */
 }
 
@@ -454,17 +682,40 @@ void mqio_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 
 static void sender_unlinked(struct ipcfs *fs, struct parked *pk)
 {
-	queue_settle(fs, ((struct mq_handle *)pk->h)->q);
+	struct queue *q = ((struct mq_handle *)pk->h)->q;
+
+	acct_done(fs->mq, q, &((struct parked_write *)pk)->acct);
+	queue_settle(fs, q);
 }
 
-/* Queues a send that must wait for room; @req NULL: nobody to answer. */
+/*
+ * Queues a send that must wait for room; @req NULL: nobody to answer, a
+ * deferred send of @uid.  Past a cap: -EAGAIN, nothing queued.
+ */
 static int park_send(struct ipcfs *fs, struct queue *q, fuse_req_t req,
-		     struct mq_handle *mh, const char *buf, size_t size)
+		     struct mq_handle *mh, const char *buf, size_t size,
+		     uid_t uid)
 {
 	struct parked_write *pw = calloc(1, sizeof(*pw) + size);
+	int err;
 
 	if (!pw)
 		return -ENOMEM;
+	if (req) {
+		err = acct_park(fs->mq, q, uid, mh->h.flags & O_DIRECT, size,
+				&pw->acct);
+	} else {
+		/* its open's reservation was just given back: count it now */
+		pw->acct.u = user_get(fs->mq, uid);
+		pw->acct.deferred = true;
+		err = pw->acct.u ? 0 : -ENOMEM;
+		if (!err)
+			pw->acct.u->deferred++;
+	}
+	if (err) {
+		free(pw);
+		return err;
+	}
 	memcpy(pw->data, buf, size);
 	pw->len = size;
 	pw->prio = (unsigned int)mh->file;
@@ -508,14 +759,32 @@ void mqio_write(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 		fuse_reply_err(req, EBADF);
 		return;
 	}
-	mh->wrote = true;
+	mqio_used(h);
 	if (size > (size_t)q->msgsize) {
 		fuse_reply_err(req, EMSGSIZE);
 		return;
 	}
+	/*
+	 * One write(2), one message: a write the kernel may have cut into
+	 * pieces is refused whole at its first piece, so no piece is ever
+	 * sent alone (wpiece.h).  What cannot be seen (aio, io_uring, a
+	 * writer /proc does not show us) is sent as it comes.
+	 */
+	switch (wpiece_of(fuse_req_ctx(req)->pid, size, fs->write_pages,
+			  fs->write_bytes)) {
+	case WPIECE_SPLIT:
+		fuse_reply_err(req, EINVAL);
+		return;
+	case WPIECE_LONG:
+		fuse_reply_err(req, EMSGSIZE);
+		return;
+	default:
+		break;
+	}
 	err = send_now(fs, q, mh, buf, size);
 	if (err == -EAGAIN && !(h->flags & O_NONBLOCK))
-		err = park_send(fs, q, req, mh, buf, size);
+		err = park_send(fs, q, req, mh, buf, size,
+				fuse_req_ctx(req)->uid);
 	else if (!err)
 		fuse_reply_write(req, size);
 	if (err)
@@ -568,14 +837,17 @@ static void send_empty(struct ipcfs *fs, struct queue *q, struct mq_handle *mh)
 	int err = send_now(fs, q, mh, "", 0);
 
 	if (err == -EAGAIN)
-		err = park_send(fs, q, NULL, mh, "", 0);
+		err = park_send(fs, q, NULL, mh, "", 0, mh->h.uid);
 	if (err)
 		lost(q, 0, -err);
 }
 
 void mqio_used(struct handle *h)
 {
-	((struct mq_handle *)h)->wrote = true;
+	struct mq_handle *mh = (struct mq_handle *)h;
+
+	mh->wrote = true;
+	unreserve(mh); /* no empty message at close now */
 }
 
 void mqio_release(struct ipcfs *fs, struct handle *h)
@@ -584,6 +856,7 @@ void mqio_release(struct ipcfs *fs, struct handle *h)
 	struct queue *q = mh->q;
 
 	list_del(&mh->poll_link);
+	unreserve(mh); /* send_empty counts its deferral itself */
 	/* a server that stops closes files nobody closed: no message then */
 	if (mq_file_is_priority(mh->file) && (h->flags & O_TRUNC) &&
 	    !mh->wrote && !fuse_session_exited(fs->se))
@@ -596,26 +869,82 @@ void mqio_release(struct ipcfs *fs, struct handle *h)
 
 /* ---- shutdown ---- */
 
+/* Does the server hold CAP_SYS_ADMIN (the kernel's test at INIT)? */
+static bool cap_sys_admin(void)
+{
+	unsigned long long eff = 0;
+	char line[128];
+	bool found = false;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return geteuid() == 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1) {
+			found = true;
+			break;
+		}
+	fclose(f);
+	return found ? (eff >> 21) & 1 : geteuid() == 0;
+}
+
+unsigned int mqio_background_room(void)
+{
+	unsigned int room = FS_MAX_BACKGROUND, limit;
+	FILE *f;
+
+	if (cap_sys_admin())
+		return room;
+	/* the kernel caps what an unprivileged server may ask for */
+	f = fopen("/sys/module/fuse/parameters/max_user_bgreq", "re");
+	if (!f)
+		return 12; /* the kernel's default, if we cannot tell */
+	if (fscanf(f, "%u", &limit) == 1 && limit < room)
+		room = limit;
+	fclose(f);
+	return room ? room : 1;
+}
+
+/* What could not be put back at exit, for one line at the end. */
+struct exit_loss {
+	unsigned long messages;
+	unsigned long long bytes;
+	unsigned int queues;
+	int err; /* the last reason */
+};
+
+static void exit_lost(struct exit_loss *xl, size_t len, int err, bool *counted)
+{
+	xl->messages++;
+	xl->bytes += len;
+	xl->err = err;
+	if (!*counted) {
+		xl->queues++;
+		*counted = true;
+	}
+}
+
 /*
  * The server stops while it still holds messages for a full queue: wait
- * a little for room (other programs may be receiving), then say what is
- * lost.  Nothing is ever removed from the queues themselves.
+ * for room (other programs may be receiving) until @deadline, one for
+ * all queues, so that stopping takes a bounded time however many queues
+ * hold messages.  Past it each message gets one last try.  Nothing is
+ * ever removed from the queues themselves.
  */
-static void flush_at_exit(struct ipcfs *fs, struct queue *q)
+static void flush_at_exit(struct ipcfs *fs, struct queue *q,
+			  const struct timespec *deadline, struct exit_loss *xl)
 {
 	struct mq_attr blocking = { .mq_flags = 0 };
-	struct timespec deadline;
+	bool counted = false;
 
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += 1;
 	mq_setattr(q->mqd, &blocking, NULL);
 	while (!list_empty(&q->returns)) {
 		struct returned_msg *rm = list_first_entry(
 			&q->returns, struct returned_msg, link);
 
 		if (mq_timedsend(q->mqd, rm->data, rm->len, rm->prio,
-				 &deadline))
-			lost(q, rm->len, errno);
+				 deadline))
+			exit_lost(xl, rm->len, errno, &counted);
 		list_del(&rm->link);
 		free(rm);
 	}
@@ -625,10 +954,10 @@ static void flush_at_exit(struct ipcfs *fs, struct queue *q)
 
 		/* only deferred sends are left: requests were answered */
 		if (mq_timedsend(q->mqd, pw->data, pw->len, pw->prio,
-				 &deadline))
-			lost(q, pw->len, errno);
+				 deadline))
+			exit_lost(xl, pw->len, errno, &counted);
 		list_del(&pw->pk.link);
-		q->deferred--;
+		acct_done(fs->mq, q, &pw->acct);
 		free(pw);
 	}
 	update_pending(fs, q);
@@ -636,15 +965,34 @@ static void flush_at_exit(struct ipcfs *fs, struct queue *q)
 
 void queues_fini(struct ipcfs *fs)
 {
+	struct exit_loss xl = { 0 };
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 1;
 	while (!list_empty(&fs->mq->queues)) {
 		struct queue *q = list_first_entry(&fs->mq->queues,
 						   struct queue, link);
 
 		queue_get(q);
 		if (q->mqd != (mqd_t)-1)
-			flush_at_exit(fs, q);
+			flush_at_exit(fs, q, &deadline, &xl);
 		/* nothing else may hold it now: the tree is gone */
 		q->refs = 1;
 		queue_put(fs, q);
+	}
+	if (xl.messages)
+		fprintf(stderr, "ipcfs: at exit, %lu message%s (%llu bytes) "
+			"for %u queue%s found no room within 1 s and %s lost "
+			"(last reason: %s)\n", xl.messages,
+			xl.messages == 1 ? "" : "s", xl.bytes, xl.queues,
+			xl.queues == 1 ? "" : "s",
+			xl.messages == 1 ? "is" : "are", strerror(xl.err));
+	while (!list_empty(&fs->mq->users)) {
+		struct mq_user *u = list_first_entry(&fs->mq->users,
+						     struct mq_user, link);
+
+		list_del(&u->link);
+		free(u);
 	}
 }

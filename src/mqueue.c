@@ -536,10 +536,9 @@ static int mq_tree_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
 static int mq_file_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
 			struct fuse_file_info *fi)
 {
-	(void)req;
 	if (n->type != NODE_QUEUE_FILE)
 		return -EISDIR;
-	return mqio_open(fs, n, queue_of(n), fi);
+	return mqio_open(fs, n, queue_of(n), fi, fuse_req_ctx(req)->uid);
 }
 
 /*
@@ -602,6 +601,8 @@ int mq_init(struct ipcfs *fs)
 	mf->mntfd = mf->dirfd = mf->inofd = -1;
 	mf->next_id = 1;
 	list_init(&mf->queues);
+	list_init(&mf->users);
+	mf->bg_room = mqio_background_room();
 	fs->mq = mf;
 	mqview_open(mf);
 	return 0;

@@ -37,7 +37,23 @@ struct queue {
 	struct list_head pollers_in;  /* next handles waiting in poll(2) */
 	struct list_head pollers_out; /* priority-file handles in poll(2) */
 	unsigned int deferred;        /* empty messages from close, waiting */
+	unsigned int reserved;        /* O_TRUNC opens that may defer one */
+	unsigned int parked_bg;       /* parked requests of O_DIRECT files */
 	char name[];
+};
+
+/*
+ * What one user makes the family hold: parked requests and deferred
+ * empty messages, capped per user (see mqio.c for the numbers and why).
+ * An entry lives while any count is non-zero.
+ */
+struct mq_user {
+	struct list_head link; /* on mq_family.users */
+	uid_t uid;
+	unsigned int parked;    /* parked reads of next and writes */
+	size_t parked_bytes;    /* the bytes of those writes */
+	unsigned int parked_bg; /* of those, on O_DIRECT files */
+	unsigned int deferred;  /* deferred sends and O_TRUNC reservations */
 };
 
 struct mq_family {
@@ -51,6 +67,9 @@ struct mq_family {
 	int next_id;
 	char *scratch;           /* mq_receive buffer, >= every msgsize */
 	size_t scratch_size;
+	struct list_head users;  /* struct mq_user, the few that hold any */
+	unsigned int parked_bg;  /* parked requests of O_DIRECT files, all */
+	unsigned int bg_room;    /* the kernel's max_background for us */
 };
 
 /* ---- the view of the mqueue file system (mqview.c) ---- */
@@ -94,12 +113,14 @@ bool queue_arm(struct ipcfs *fs, struct queue *q);
 
 /* ---- traffic (mqio.c) ---- */
 
+/* The max_background the kernel grants this server (see fs.h). */
+unsigned int mqio_background_room(void);
 /* Puts back what the server still holds and frees every object. */
 void queues_fini(struct ipcfs *fs);
 /* Serves parked requests and pollers, then arms or disarms wake-ups. */
 void queue_serve(struct ipcfs *fs, struct queue *q);
 int mqio_open(struct ipcfs *fs, struct node *n, struct queue *q,
-	      struct fuse_file_info *fi);
+	      struct fuse_file_info *fi, uid_t uid);
 void mqio_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 	       size_t size, off_t off);
 void mqio_write(struct ipcfs *fs, fuse_req_t req, struct handle *h,

@@ -16,6 +16,7 @@
 #include "procstat.h"
 #include "route.h"
 #include "signame.h"
+#include "wpiece.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -711,6 +712,23 @@ static void proc_write(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 	int err;
 
 	(void)off;
+	/*
+	 * A write is parsed whole: one the kernel may have cut into pieces
+	 * (a writev of many segments, wpiece.h) is refused at its first
+	 * piece, before any signal, so no later piece is ever parsed alone.
+	 * If the writer cannot be seen, a request that could be a piece is
+	 * refused too: signal writes that long are rare.
+	 */
+	switch (wpiece_of(ctx->pid, size, fs->write_pages, fs->write_bytes)) {
+	case WPIECE_WHOLE:
+		break;
+	case WPIECE_LONG:
+		err = -EMSGSIZE;
+		goto out_err;
+	default:
+		err = -EINVAL;
+		goto out_err;
+	}
 	err = sig_parse_write(buf, size, lines, SIG_LINES_MAX, &count);
 	if (err)
 		goto out_err;

@@ -1,0 +1,107 @@
+/*
+ * Telling a whole write(2) from the first piece of a split one (see
+ * wpiece.h for why the protocol alone cannot).  Pure logic and one read
+ * of /proc/TID/syscall; any thread.
+ */
+#define _GNU_SOURCE
+#include "wpiece.h"
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define WPIECE_PAGE 4096
+
+size_t wpiece_min(unsigned int max_pages)
+{
+	return max_pages ? max_pages : 1;
+}
+
+/* "NR 0xARG1 0xARG2 ..." : the number and the first three arguments. */
+static bool parse_line(const char *line, long *nr, uint64_t args[3])
+{
+	char *end;
+
+	*nr = strtol(line, &end, 10);
+	if (end == line || *nr < 0)
+		return false; /* "running", or "-1 sp pc": not in a syscall */
+	for (int i = 0; i < 3; i++) {
+		const char *p = end;
+
+		while (*p == ' ')
+			p++;
+		args[i] = strtoull(p, &end, 16);
+		if (end == p)
+			return false;
+	}
+	return true;
+}
+
+enum wpiece wpiece_judge(const char *line, size_t size, unsigned int max_pages,
+			 size_t max_write)
+{
+	uint64_t args[3];
+	long nr;
+
+	if (size < wpiece_min(max_pages) && size < max_write)
+		return WPIECE_WHOLE;
+	if (!parse_line(line, &nr, args))
+		return WPIECE_UNKNOWN;
+	switch (nr) {
+	case SYS_write:
+	case SYS_pwrite64:
+		/* one buffer: its length is the third argument */
+		return args[2] == size ? WPIECE_WHOLE : WPIECE_LONG;
+	case SYS_writev:
+	case SYS_pwritev:
+#ifdef SYS_pwritev2
+	case SYS_pwritev2:
+#endif
+		/*
+		 * k segments holding @size bytes span at most size/4096 + 2k
+		 * pages (each may start and end inside a page).  Fewer than
+		 * max_pages: the request was not cut by pages.  The segment
+		 * lengths would say more, but they are in the writer's memory.
+		 */
+		if (size < max_write &&
+		    size / WPIECE_PAGE + 2 * args[2] < max_pages)
+			return WPIECE_WHOLE;
+		return WPIECE_SPLIT;
+	case SYS_sendfile:
+	case SYS_copy_file_range:
+		/*
+		 * The kernel's own pipe (16 pages) feeds each write: never
+		 * cut by pages, and every write is its own unit already.
+		 */
+		return size < max_write ? WPIECE_WHOLE : WPIECE_LONG;
+	default:
+		return WPIECE_UNKNOWN; /* aio, io_uring, splice(2), ... */
+	}
+}
+
+enum wpiece wpiece_of(pid_t tid, size_t size, unsigned int max_pages,
+		      size_t max_write)
+{
+	char path[48], line[256];
+	ssize_t n;
+	int fd;
+
+	if (size < wpiece_min(max_pages) && size < max_write)
+		return WPIECE_WHOLE;
+	if (tid <= 0)
+		return WPIECE_UNKNOWN; /* not in our pid namespace */
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return WPIECE_UNKNOWN; /* gone, or ptrace rules say no */
+	n = read(fd, line, sizeof(line) - 1);
+	close(fd);
+	if (n <= 0)
+		return WPIECE_UNKNOWN;
+	line[n] = '\0';
+	return wpiece_judge(line, size, max_pages, max_write);
+}
