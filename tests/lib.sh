@@ -188,3 +188,14 @@ line_of() {
 }
 # helper_pid FILE: the PID of a helper's "ready PID" first line.
 helper_pid() { local l; l=$(line_of "$1" 1) && echo "${l##* }"; }
+
+# fuse_for_users: a plain user may open /dev/fuse (Debian gives it mode
+# 0666; a machine or container that has it 0600 gets 0666 until the test
+# ends).  For tests that run a server as another user.
+fuse_for_users() {
+	local mode
+	mode=$(stat -c %a /dev/fuse) || return 1
+	[ "$mode" = 666 ] && return 0
+	chmod 666 /dev/fuse || return 1
+	on_exit "chmod $mode /dev/fuse"
+}

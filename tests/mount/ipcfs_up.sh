@@ -112,6 +112,7 @@ if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null; then
 	done_testing
 	exit
 fi
+fuse_for_users
 # What uid 65534 runs must be where it can reach it (a clone may be 0700).
 U=$T/user
 mkdir -p "$U/repo/mount" "$U/repo/build" "$U/home"

@@ -20,14 +20,9 @@ cp "$IPCFS" "$HELPERS/fsop" "$T/"
 chmod 755 "$T/ipcfs" "$T/fsop"
 mkdir "$T/m"
 chown 65534:65534 "$T/m"
-old_mode=$(stat -c %a /dev/fuse)
-[ "$old_mode" = 666 ] || chmod 666 /dev/fuse
-cleanup() {
-	fusermount3 -u "$T/m" 2>/dev/null
-	[ "$old_mode" = 666 ] || chmod "$old_mode" /dev/fuse
-	rm -rf "$T"
-}
-trap cleanup EXIT
+fuse_for_users
+on_exit "fusermount3 -u '$T/m' 2>/dev/null; rm -rf --one-file-system '$T'"
+trap _cleanup EXIT
 M=$T/m
 
 # A root process in a session of its own (no SIGCONT exception).
@@ -55,5 +50,4 @@ is "$(cat "$T/fate")" "killed TERM" "and reports its fate"
 fusermount3 -u "$M"
 ok "unmounted" wait_for bash -c "! pgrep -f '^$T/ipcfs $M' >/dev/null"
 [ -s "$T/log" ] && diag "server log:" "$(cat "$T/log")"
-echo "1..$_tap_n"
-[ "$_tap_failed" -eq 0 ]
+done_testing
