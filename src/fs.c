@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include "family.h"
+#include "log.h"
 #include "fs.h"
 #include "node.h"
 #include "route.h"
@@ -474,14 +475,14 @@ static void ipc_init(void *userdata, struct fuse_conn_info *conn)
 	if (fs->opts.nopassthrough)
 		return;
 	if (!fs->pt.offered)
-		fprintf(stderr, "ipcfs: shm files go through the server: the "
-			"kernel offers no passthrough (needs Linux 6.9+ with "
-			"CONFIG_FUSE_PASSTHROUGH)\n");
+		log_notice("shm files go through the server: the "
+			   "kernel offers no passthrough (needs Linux 6.9+ with "
+			   "CONFIG_FUSE_PASSTHROUGH)");
 	else if (!fs->pt.wanted)
-		fprintf(stderr, "ipcfs: shm files go through the server: "
-			"passthrough needs CAP_SYS_ADMIN\n");
+		log_notice("shm files go through the server: "
+			   "passthrough needs CAP_SYS_ADMIN");
 	else if (fs->opts.debug)
-		fprintf(stderr, "ipcfs: shm files use kernel passthrough\n");
+		log_info("shm files use kernel passthrough");
 }
 
 static void ipc_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -897,8 +898,8 @@ static void ipc_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	}
 	err = family_of(dh->h.node)->readdir(fs, dh, &b, off);
 	if (fs->opts.debug && b.scanned)
-		fprintf(stderr, "ipcfs: readdir of %llu at %lld: %lu entries "
-			"scanned, %zu bytes replied\n",
+		log_msg(LOG_DEBUG, "readdir of %llu at %lld: %lu entries "
+			"scanned, %zu bytes replied",
 			(unsigned long long)dh->h.node->id, (long long)off,
 			b.scanned, b.used);
 	if (err)

@@ -252,9 +252,9 @@ static int usage_setup(struct ipcfs *fs)
 	usage_default_limits(&lim, nofile, (size_t)fs->opts.max_user_fds,
 			     (size_t)fs->opts.max_user_bytes);
 	if (fs->opts.debug)
-		fprintf(stderr, "ipcfs: per user: %zu fds, %zu bytes; all but "
-			"root: %zu fds, %zu bytes\n", lim.user_fds,
-			lim.user_bytes, lim.pool_fds, lim.pool_bytes);
+		log_info("per user: %zu fds, %zu bytes; all but "
+			 "root: %zu fds, %zu bytes", lim.user_fds,
+			 lim.user_bytes, lim.pool_fds, lim.pool_bytes);
 	return usage_init(&fs->usage, &lim);
 }
 

@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include "fs.h"
+#include "log.h"
 #include "mqueue.h"
 #include "route.h"
 #include "wpiece.h"
@@ -289,8 +290,8 @@ static int take_message(struct ipcfs *fs, struct queue *q, struct taken_msg *m)
 
 static void lost(struct queue *q, size_t len, int err)
 {
-	fprintf(stderr, "ipcfs: mq/%s: a message of %zu bytes could not be "
-		"put back and is lost: %s\n", q->name, len, strerror(err));
+	log_warn("mq/%s: a message of %zu bytes could not be "
+		 "put back and is lost: %s", q->name, len, strerror(err));
 }
 
 /*
@@ -982,12 +983,12 @@ void queues_fini(struct ipcfs *fs)
 		queue_put(fs, q);
 	}
 	if (xl.messages)
-		fprintf(stderr, "ipcfs: at exit, %lu message%s (%llu bytes) "
-			"for %u queue%s found no room within 1 s and %s lost "
-			"(last reason: %s)\n", xl.messages,
-			xl.messages == 1 ? "" : "s", xl.bytes, xl.queues,
-			xl.queues == 1 ? "" : "s",
-			xl.messages == 1 ? "is" : "are", strerror(xl.err));
+		log_warn("at exit, %lu message%s (%llu bytes) "
+			 "for %u queue%s found no room within 1 s and %s lost "
+			 "(last reason: %s)", xl.messages,
+			 xl.messages == 1 ? "" : "s", xl.bytes, xl.queues,
+			 xl.queues == 1 ? "" : "s",
+			 xl.messages == 1 ? "is" : "are", strerror(xl.err));
 	while (!list_empty(&fs->mq->users)) {
 		struct mq_user *u = list_first_entry(&fs->mq->users,
 						     struct mq_user, link);

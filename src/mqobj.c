@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include "mqueue.h"
+#include "log.h"
 #include "route.h"
 
 #include <errno.h>
@@ -204,8 +205,8 @@ static void set_events(struct ipcfs *fs, struct queue *q, uint32_t events)
 	else
 		err = loop_modify(fs, &q->watch, events);
 	if (err) {
-		fprintf(stderr, "ipcfs: mq/%s: cannot wait for the queue: %s\n",
-			q->name, strerror(-err));
+		log_warn("mq/%s: cannot wait for the queue: %s",
+			 q->name, strerror(-err));
 		events = 0;
 	}
 	q->events = events;

@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include "mqueue.h"
+#include "log.h"
 #include "route.h"
 
 #include <errno.h>
@@ -35,8 +36,8 @@ void mqview_start(struct ipcfs *fs)
 	if (mf->started || mf->inofd < 0 || fs->epfd < 0)
 		return;
 	if (loop_add(fs, &mf->ino_watch, mf->inofd, EPOLLIN, on_inotify))
-		fprintf(stderr, "ipcfs: cannot watch the queues: %s\n",
-			strerror(errno));
+		log_warn("cannot watch the queues: %s",
+			 strerror(errno));
 	mf->started = true;
 }
 
@@ -210,12 +211,11 @@ void mqview_open(struct mq_family *mf)
 	if (err1)
 		err2 = dev_mqueue(mf);
 	if (mf->dirfd < 0) {
-		fprintf(stderr,
-			"ipcfs: cannot see the mqueue file system (private "
-			"mount: %s; /dev/mqueue: %s): mq/ will list no queue "
-			"and will not notice queues other programs remove; "
-			"queues can still be used by name\n",
-			strerror(-err1), strerror(-err2));
+		log_warn("cannot see the mqueue file system (private "
+			 "mount: %s; /dev/mqueue: %s): mq/ will list no queue "
+			 "and will not notice queues other programs remove; "
+			 "queues can still be used by name",
+			 strerror(-err1), strerror(-err2));
 		return;
 	}
 	mf->inofd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
@@ -224,9 +224,9 @@ void mqview_open(struct mq_family *mf)
 	    inotify_add_watch(mf->inofd, path,
 			      IN_CREATE | IN_DELETE | IN_ATTRIB |
 				      IN_MOVED_FROM | IN_MOVED_TO) < 0) {
-		fprintf(stderr, "ipcfs: cannot watch the queues (%s): queues "
-			"made or removed by other programs show within a "
-			"second\n", strerror(errno));
+		log_warn("cannot watch the queues (%s): queues "
+			 "made or removed by other programs show within a "
+			 "second", strerror(errno));
 		if (mf->inofd >= 0)
 			close(mf->inofd);
 		mf->inofd = -1;
