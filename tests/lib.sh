@@ -12,10 +12,12 @@ HELPERS=${HELPERS:-$TESTS_SRC/../build/tests}
 _tap_n=0
 _tap_failed=0
 # Under ASan the test's own helper programs must not get ASan's SIGSEGV,
-# SIGBUS and SIGFPE handlers (they would show in proc/PID/caught); the
-# server keeps them.
+# SIGBUS and SIGFPE handlers (they would show in proc/PID/caught), nor
+# LeakSanitizer, which cannot run in a process whose real and effective
+# ids differ (the setuid callers of the security tests); the server keeps
+# them all.
 SERVER_ASAN_OPTIONS=${ASAN_OPTIONS:-}
-export ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}handle_segv=0:handle_sigbus=0:handle_sigfpe=0"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}handle_segv=0:handle_sigbus=0:handle_sigfpe=0:detect_leaks=0"
 M=
 SERVER=
 _cleanup_hooks=()
@@ -72,12 +74,17 @@ done_testing() {
 }
 diag() { printf '# %s\n' "$@"; }
 
-# Runs at exit: test hooks first (they may need the mount), then unmount.
+# Runs at exit: test hooks first (they may need the mount), the last one
+# given first, as atexit(3) does (a hook may need what an earlier one
+# removes, such as the helper copies), then unmount.
 on_exit() { _cleanup_hooks+=("$1"); }
 _cleanup() {
-	local h
-	for h in "${_cleanup_hooks[@]}"; do eval "$h" || true; done
+	# hooks run in this function's scope: its own names must not be theirs
+	local _hooks=("${_cleanup_hooks[@]}") _hook_n
 	_cleanup_hooks=()
+	for ((_hook_n = ${#_hooks[@]} - 1; _hook_n >= 0; _hook_n--)); do
+		eval "${_hooks[$_hook_n]}" || true
+	done
 	# Children of the test (sleepers, blocked readers) must not outlive it.
 	local kids k
 	kids=$(jobs -p)
