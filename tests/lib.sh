@@ -184,6 +184,10 @@ parked() {
 	grep -q 'request_wait_answer' "/proc/$1/wchan" 2>/dev/null &&
 		[[ $(cat "/proc/$1/syscall" 2>/dev/null) =~ ^[01]\  ]]
 }
+# polling PID: the process sleeps in poll(2) (or select).
+polling() { grep -q 'poll_schedule_timeout' "/proc/$1/wchan" 2>/dev/null; }
+# all_parked PID...: every one of them is parked.
+all_parked() { local p; for p in "$@"; do parked "$p" || return 1; done; }
 # in_fuse PID: the process (or one of its threads) waits for the answer
 # to any FUSE request (open, read, write...).
 in_fuse() {
@@ -218,9 +222,11 @@ now_ms() { local t; read -r t _ </proc/uptime; echo $(( ${t/./} * 10 )); }
 
 # start_logged FILE CMD...: runs CMD in the background with its stdout and
 # stderr in FILE; sets LOGGED_PID.  The helpers print "ready PID" first.
+# CMD keeps the caller's stdin (<&0: without a redirection of its own, a
+# background command of a script reads /dev/null).
 start_logged() {
 	local f=$1; shift
-	"$@" >"$f" 2>&1 &
+	"$@" >"$f" 2>&1 <&0 &
 	LOGGED_PID=$!
 }
 # line_of FILE N: waits (up to WAIT_SECONDS) for line N of FILE and
