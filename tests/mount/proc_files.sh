@@ -74,7 +74,7 @@ now=$(date +%s)
 ok "times are the process start ($start vs now $now)" test $((now - start)) -le 5 -a $((now - start)) -ge -1
 # A process of another user is owned by its real uid.
 setpriv --reuid=65534 --regid=65534 --clear-groups sleep 1000 & np=$!
-sleep 0.2
+wait_for grep -q '^State:.*S' "/proc/$np/status" # (setpriv has exec'd)
 is "$(stat -c '%u %g' "$M/proc/$np")" "65534 65534" "nobody's process is owned by nobody"
 kill "$np"
 

@@ -37,6 +37,7 @@ M=$T/m
 setsid sleep 1000 &
 victim=$!
 is "$(ps -o sid= -p "$victim" | tr -d ' ')" "$victim" "the victim leads a session of its own"
+wait_for grep -q '^State:.*S' "/proc/$victim/status"
 
 as_nobody "$UIPCFS" "$M" 2>"$T/log"; rc=$?
 is "$rc" 0 "uid 65534 mounts the tree"
