@@ -112,9 +112,9 @@ ok "the writer queued behind the kernel's lock got in too" \
 is "$(cat "$D/next")" w1b "its message"
 is "$(curmsgs "$Q")" 0 "interrupted writes sent nothing, nothing was sent twice"
 printf 'a' >"$D/1"; printf 'b' >"$D/1"; printf 'c' >"$D/1"
-"$MQH/mq_fsop" pollout "$D/3" 3000 >"$T/po" &
+"$MQH/mq_fsop" pollout "$D/3" 600000 >"$T/po" &
 poller=$!
-sleep 0.2
+wait_for polling "$poller"
 "$MQH/mq_rec" "/$Q" >/dev/null
 wait "$poller"
 is "$(cat "$T/po")" writable "poll wakes a writer when another program makes room"
