@@ -30,7 +30,7 @@ errno_is EAGAIN "O_NONBLOCK read of an empty queue: EAGAIN" read "$D/next" nonbl
 printf 'x' >"$D/1"
 is "$("$HELPERS/fsop" read "$D/next" nonblock)" x "O_NONBLOCK read with a message gets it"
 exec 3<"$D/next"
-is "$(timeout 5 dd iflag=nonblock bs=64 count=1 status=none <&3 2>&1)" \
+is "$(timeout 60 dd iflag=nonblock bs=64 count=1 status=none <&3 2>&1)" \
 	"dd: error reading 'standard input': Resource temporarily unavailable" \
 	"O_NONBLOCK set with fcntl() after the open: EAGAIN as well"
 exec 3<&-
