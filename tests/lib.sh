@@ -73,9 +73,23 @@ done_testing() {
 diag() { printf '# %s\n' "$@"; }
 
 # Runs at exit: test hooks first (they may need the mount), then unmount.
+# Only in the test's own shell: a child forked for `cmd &` runs our traps
+# until it execs cmd, and a signal meant for cmd landing in that instant
+# (a busy machine makes it wide) must not tear the test down.
+_main_pid=$BASHPID
 on_exit() { _cleanup_hooks+=("$1"); }
+# _on_signal NAME: the test ends (exit 1, cleaning up); a child that has
+# not exec'd yet dies of the signal as the program it was to run would.
+_on_signal() {
+	if [ "$BASHPID" != "$_main_pid" ]; then
+		trap - "$1"
+		kill -s "$1" "$BASHPID"
+	fi
+	exit 1
+}
 _cleanup() {
 	local h
+	[ "$BASHPID" = "$_main_pid" ] || return 0
 	for h in "${_cleanup_hooks[@]}"; do eval "$h" || true; done
 	_cleanup_hooks=()
 	# Children of the test (sleepers, blocked readers) must not outlive it.
@@ -109,7 +123,8 @@ mount_ipcfs() {
 	M=$(mktemp -d "${TMPDIR:-/tmp}/ipcfs-test.XXXXXX")
 	chmod 755 "$M"
 	trap _cleanup EXIT
-	trap 'exit 1' INT TERM
+	trap '_on_signal INT' INT
+	trap '_on_signal TERM' TERM
 	# IPCFS_WRAPPER runs the server under valgrind in the checked runs;
 	# IPCFS_OPTS adds -o options to every mount (a suite run again).
 	ASAN_OPTIONS=$SERVER_ASAN_OPTIONS ${IPCFS_WRAPPER:-} "$IPCFS" -f ${IPCFS_OPTS:+-o "$IPCFS_OPTS"} "$@" "$M" 2>"$M.log" &
