@@ -93,7 +93,13 @@ SERVER=$!
 wait_for test -e "$M/signals" || bail "the auto_unmount server did not mount"
 kill -9 "$SERVER"
 wait "$SERVER" 2>/dev/null
-ok "-o auto_unmount: the mount is gone after the kill" wait_for bash -c "! grep -q ' $M ' /proc/self/mountinfo"
+if wait_for bash -c "! grep -q ' $M ' /proc/self/mountinfo"; then
+	pass "-o auto_unmount: the mount is gone after the kill"
+else
+	fail "-o auto_unmount: the mount is gone after the kill" \
+		"still mounted: $(grep " $M " /proc/self/mountinfo)" \
+		"fusermount3 processes: $(pgrep -a fusermount3 | tr '\n' ';')"
+fi
 "$IPCFS" -f "$M" 2>>"$M.log" &
 SERVER=$!
 ok "and a new server mounts right away" wait_for test -e "$M/signals"

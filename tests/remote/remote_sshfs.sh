@@ -133,6 +133,7 @@ is "$?:$(cat "$T/w")" "0:killed TERM" "remote: its fate"
 mkfifo "$T/go"
 bash -c 'read -r _ <"$1"; exit 3' _ "$T/go" &
 t=$!
+wait_for R test -e "$A/proc/$t/wait"
 "${RX[@]}" cat "$A/proc/$t/wait" >"$T/w" 2>&1 &
 rw=$!
 wait_for rstuck "$rw"
@@ -155,6 +156,9 @@ is "$(curmsgs "$Q")" 3 "remote: each write(2) is one message (dd bs=100 count=3:
 is "$(for i in 1 2 3; do wc -c <"$M/mq/$Q/next"; done | tr '\n' ' ')" "100 100 100 " \
 	"of 100 bytes each"
 R bash -c ': > "$1"' _ "$A/mq/$Q/5"
+# (sshfs may send the close after the remote command returned)
+queued() { [ "$(curmsgs "$Q")" -ge 1 ]; }
+wait_for queued
 is "$(curmsgs "$Q"):$(wc -c <"$M/mq/$Q/next")" "1:0" \
 	"remote: : > mq/Q/5 (O_TRUNC, no write) sends an empty message (as here)"
 err=$(R dd if=/dev/zero of="$A/mq/$Q/5" bs=9000 count=1 status=none 2>&1)
