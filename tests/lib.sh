@@ -77,8 +77,22 @@ diag() { printf '# %s\n' "$@"; }
 # Runs at exit: test hooks first (they may need the mount), the last one
 # given first, as atexit(3) does (a hook may need what an earlier one
 # removes, such as the helper copies), then unmount.
+# Only in the test's own shell: a child forked for `cmd &` runs our traps
+# until it execs cmd, and a signal meant for cmd landing in that instant
+# (a busy machine makes it wide) must not tear the test down.
+_main_pid=$BASHPID
 on_exit() { _cleanup_hooks+=("$1"); }
+# _on_signal NAME: the test ends (exit 1, cleaning up); a child that has
+# not exec'd yet dies of the signal as the program it was to run would.
+_on_signal() {
+	if [ "$BASHPID" != "$_main_pid" ]; then
+		trap - "$1"
+		kill -s "$1" "$BASHPID"
+	fi
+	exit 1
+}
 _cleanup() {
+	[ "$BASHPID" = "$_main_pid" ] || return 0
 	# hooks run in this function's scope: its own names must not be theirs
 	local _hooks=("${_cleanup_hooks[@]}") _hook_n
 	_cleanup_hooks=()
@@ -100,8 +114,15 @@ mounted() {
 		grep -q '^fuse'
 }
 
+# _mount_settled: the tree answers, or its server is gone.
+_mount_settled() {
+	{ mounted "$M" && [ -e "$M/signals" ]; } || ! kill -0 "$SERVER" 2>/dev/null
+}
+# _server_gone: the server process has ended.
+_server_gone() { ! kill -0 "$SERVER" 2>/dev/null; }
+
 # mount_ipcfs [OPTIONS...]: mounts in the foreground mode in a new temp dir,
-# sets M and SERVER, waits (up to 10 s) until the tree answers.
+# sets M and SERVER, waits (up to WAIT_SECONDS) until the tree answers.
 mount_ipcfs() {
 	[ -c /dev/fuse ] || skip_all "no /dev/fuse"
 	command -v fusermount3 >/dev/null || skip_all "no fusermount3"
@@ -109,17 +130,14 @@ mount_ipcfs() {
 	M=$(mktemp -d "${TMPDIR:-/tmp}/ipcfs-test.XXXXXX")
 	chmod 755 "$M"
 	trap _cleanup EXIT
-	trap 'exit 1' INT TERM
+	trap '_on_signal INT' INT
+	trap '_on_signal TERM' TERM
 	# IPCFS_WRAPPER runs the server under valgrind in the checked runs;
 	# IPCFS_OPTS adds -o options to every mount (a suite run again).
 	ASAN_OPTIONS=$SERVER_ASAN_OPTIONS ${IPCFS_WRAPPER:-} "$IPCFS" -f ${IPCFS_OPTS:+-o "$IPCFS_OPTS"} "$@" "$M" 2>"$M.log" &
 	SERVER=$!
-	local i
-	for i in $(seq 600); do
-		if mounted "$M" && [ -e "$M/signals" ]; then return 0; fi
-		kill -0 "$SERVER" 2>/dev/null || break
-		sleep 0.05
-	done
+	wait_for _mount_settled
+	if mounted "$M" && [ -e "$M/signals" ]; then return 0; fi
 	cat "$M.log" >&2
 	bail "mount did not come up"
 }
@@ -130,8 +148,8 @@ umount_ipcfs() {
 		fusermount3 -u "$M" 2>/dev/null || fusermount3 -uz "$M" 2>/dev/null || umount -l "$M" 2>/dev/null
 	fi
 	if [ -n "$SERVER" ]; then
-		local i st killed=
-		for i in $(seq 400); do kill -0 "$SERVER" 2>/dev/null || break; sleep 0.05; done
+		local st killed=
+		wait_for _server_gone
 		if kill -0 "$SERVER" 2>/dev/null; then
 			# Say where it is stuck before killing it.
 			local t
@@ -166,12 +184,59 @@ umount_ipcfs() {
 
 server_alive() { kill -0 "$SERVER" 2>/dev/null && [ -e "$M/signals" ]; }
 
-# wait_for CMD...: retries CMD for up to 5 s (20 s under valgrind).
+# How long a wait for a state gives up after: a hang detector, not a
+# performance bound (every wait ends as soon as its state holds), so it is
+# generous enough for a machine whose cores are busy with other work.
+WAIT_SECONDS=${IPCFS_WAIT_SECONDS:-60}
+[ -z "$NO_PIDFD" ] || WAIT_SECONDS=$((WAIT_SECONDS * 4))
+
+# wait_for CMD...: retries CMD until it succeeds, for up to WAIT_SECONDS.
 wait_for() {
-	local i n=100
-	[ -z "$NO_PIDFD" ] || n=400
-	for i in $(seq "$n"); do "$@" && return 0; sleep 0.05; done
-	return 1
+	local end=$((SECONDS + WAIT_SECONDS))
+	while :; do
+		"$@" && return 0
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+
+# parked PID: the process waits for the answer to a FUSE read or write
+# (syscall 0 or 1), not to its open or anywhere on its way there.
+parked() {
+	grep -q 'request_wait_answer' "/proc/$1/wchan" 2>/dev/null &&
+		[[ $(cat "/proc/$1/syscall" 2>/dev/null) =~ ^[01]\  ]]
+}
+# polling PID: the process sleeps in poll(2) (or select).
+polling() { grep -q 'poll_schedule_timeout' "/proc/$1/wchan" 2>/dev/null; }
+# all_parked PID...: every one of them is parked.
+all_parked() { local p; for p in "$@"; do parked "$p" || return 1; done; }
+# in_fuse PID: the process (or one of its threads) waits for the answer
+# to any FUSE request (open, read, write...).
+in_fuse() {
+	grep -q 'request_wait_answer' "/proc/$1"/task/*/wchan 2>/dev/null
+}
+
+# reachable_copy PROG...: copies PROGs into a directory of this test's
+# that every user can reach (mode 0755, removed at exit) and prints
+# their new paths, one a line.  What a test runs as another user (uid
+# 65534) must come from there: a clone in a 0700 directory, such as
+# root's home, is out of that user's reach.  The directory is named
+# after the test's shell ($$, the same in a command substitution) and
+# made with mkdir, which fails on anything already there that is not
+# ours.
+_reach_dir=${TMPDIR:-/tmp}/ipcfs-reach.$$
+on_exit '[ ! -d "$_reach_dir" ] || rm -rf "$_reach_dir"'
+trap _cleanup EXIT
+reachable_copy() {
+	local p
+	if ! { [ -d "$_reach_dir" ] && [ ! -L "$_reach_dir" ] && [ -O "$_reach_dir" ]; }; then
+		mkdir -m 755 "$_reach_dir" || bail "reachable_copy: cannot make $_reach_dir"
+	fi
+	for p in "$@"; do
+		{ cp "$p" "$_reach_dir/" && chmod 755 "$_reach_dir/${p##*/}"; } ||
+			bail "reachable_copy: cannot copy $p"
+		echo "$_reach_dir/${p##*/}"
+	done
 }
 
 # Monotonic milliseconds.
@@ -179,19 +244,19 @@ now_ms() { local t; read -r t _ </proc/uptime; echo $(( ${t/./} * 10 )); }
 
 # start_logged FILE CMD...: runs CMD in the background with its stdout and
 # stderr in FILE; sets LOGGED_PID.  The helpers print "ready PID" first.
+# CMD keeps the caller's stdin (<&0: without a redirection of its own, a
+# background command of a script reads /dev/null).
 start_logged() {
 	local f=$1; shift
-	"$@" >"$f" 2>&1 &
+	"$@" >"$f" 2>&1 <&0 &
 	LOGGED_PID=$!
 }
-# line_of FILE N: waits (up to 5 s) for line N of FILE and prints it.
+# line_of FILE N: waits (up to WAIT_SECONDS) for line N of FILE and
+# prints it.
+_has_line() { [ "$(wc -l <"$1")" -ge "$2" ]; }
 line_of() {
-	local i
-	for i in $(seq 100); do
-		if [ "$(wc -l <"$1")" -ge "$2" ]; then sed -n "$2p" "$1"; return 0; fi
-		sleep 0.05
-	done
-	return 1
+	wait_for _has_line "$1" "$2" || return 1
+	sed -n "$2p" "$1"
 }
 # helper_pid FILE: the PID of a helper's "ready PID" first line.
 helper_pid() { local l; l=$(line_of "$1" 1) && echo "${l##* }"; }

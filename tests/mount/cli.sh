@@ -122,7 +122,7 @@ sleep 1000 &
 sleeper=$!
 cat "$d/proc/$sleeper/wait" >/dev/null 2>&1 &
 reader=$!
-sleep 0.3
+wait_for parked "$reader"
 kill -TERM "$pid"
 wait "$pid"; rc=$?
 is "$rc" 0 "shutdown with a parked reader exits 0"

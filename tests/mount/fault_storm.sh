@@ -12,8 +12,11 @@ mount_ipcfs
 T=$(mktemp -d)
 q=fstorm$$
 on_exit "rm -rf $T"
-SECONDS_=${FAULT_STORM_SECONDS:-6}
-[ -z "$NO_PIDFD" ] || SECONDS_=4
+# Bounded by work, not time: the storm goes on until this many messages
+# were acknowledged and every kind of fault hit at least FAULTS times.  Only a
+# minute without one acknowledgement ends it early (a hang: it fails).
+WANT=${FAULT_STORM_MESSAGES:-30000} FAULTS=${FAULT_STORM_FAULTS:-20}
+[ -z "$NO_PIDFD" ] || { WANT=$((WANT / 10)) FAULTS=5; }
 mkdir "$M/mq/$q,maxmsg=10,msgsize=16" || bail "cannot make the queue"
 
 nr=0 nw=0
@@ -33,10 +36,20 @@ start_writer() {
 for i in 0 1 2 3 4 5; do start_reader $i; done
 for i in 0 1 2 3; do start_writer $i; done
 
-kills=0 ints=0 stops=0 wkills=0
-end=$(( $(date +%s) + SECONDS_ ))
+kills=0 ints=0 stops=0 wkills=0 n=0
+acked_now() { cat "$T"/ack.* 2>/dev/null | wc -l; }
+last=0 last_t=$SECONDS stalled=
 exec 3>&2 2>/dev/null # bash reports every killed job
-while [ "$(date +%s)" -lt "$end" ]; do
+while :; do
+	if [ $((n++ % 10)) -eq 0 ]; then
+		a=$(acked_now)
+		[ "$a" -gt "$last" ] && last=$a last_t=$SECONDS
+		if [ "$a" -ge "$WANT" ] && [ "$kills" -ge "$FAULTS" ] && [ "$ints" -ge "$FAULTS" ] &&
+			[ "$wkills" -ge "$FAULTS" ] && [ "$stops" -ge "$FAULTS" ]; then
+			break
+		fi
+		[ $((SECONDS - last_t)) -lt 60 ] || { stalled=1; break; }
+	fi
 	case $((RANDOM % 5)) in
 	0) r=$((RANDOM % 6)); kill -KILL "${readers[$r]}"; start_reader $r; kills=$((kills + 1)) ;;
 	1) r=$((RANDOM % 6)); kill -INT "${readers[$r]}"; start_reader $r; ints=$((ints + 1)) ;;
@@ -49,9 +62,12 @@ while [ "$(date +%s)" -lt "$end" ]; do
 	esac
 	sleep 0.0$((RANDOM % 5 + 1))
 done
-# Writers first, so nothing more comes; then let the readers drain.
+# Writers first, so nothing more comes; then let the readers drain (the
+# queue empty, or the readers all parked on an empty queue).
 kill -KILL "${writers[@]}"
-sleep 1
+for w in "${writers[@]}"; do wait "$w"; done
+drained() { [ "$(cat "$M/mq/$q/curmsgs")" -eq 0 ]; }
+wait_for drained
 kill -KILL "${readers[@]}"
 wait "${readers[@]}" "${writers[@]}"
 exec 2>&3 3>&-
@@ -70,8 +86,9 @@ dups=$(uniq -d "$T/got" | wc -l)
 unacked=$(comm -13 "$T/acked" "$T/got" | wc -l)
 diag "acknowledged $acked, received $(wc -l <"$T/got.readers"), left $(wc -l <"$T/rest")," \
 	"lost $lost, duplicated $dups, delivered though not acknowledged $unacked"
-ok "messages flowed ($acked acknowledged)" test "$acked" -gt 200
-ok "the storm hit readers and writers, blocked or not" test "$kills" -gt 0 -a "$wkills" -gt 0 -a "$stops" -gt 0
+ok "messages flowed ($acked acknowledged, at least $WANT, never a minute without one)" \
+	test "$acked" -ge "$WANT" -a -z "$stalled"
+ok "the storm hit readers and writers, blocked or not" test "$kills" -ge "$FAULTS" -a "$ints" -ge "$FAULTS" -a "$wkills" -ge "$FAULTS" -a "$stops" -ge "$FAULTS"
 is "$lost" 0 "0 lost"
 is "$dups" 0 "0 duplicated"
 ok "delivered though not acknowledged only by killed writers ($unacked <= $wkills + 4)" \

@@ -101,6 +101,8 @@ wait "${pids[@]}" 2>/dev/null
 sync; echo 2 >/proc/sys/vm/drop_caches
 sleep 1
 sleep 1000 & p=$!
+# (a fresh child may not be asleep yet on a busy machine)
+wait_for grep -q '^State:.*S' "/proc/$p/status"
 is "$(cat "$T/mnt/proc/$p/state" 2>&1)" sleeping "after the kernel forgets, lookups work again"
 kill -9 "$p"
 fusermount3 -u "$T/mnt"

@@ -14,7 +14,7 @@ spawn() { env --default-signal=INT,QUIT "$@" & }
 spawn sleep 1000; pid=$!
 cat "$M/proc/$pid/wait" >"$T/wait" &
 reader=$!
-sleep 0.2
+wait_for parked "$reader"
 echo INT >"$M/proc/$pid/signal"; rc=$?
 is "$rc" 0 "echo INT > proc/PID/signal succeeds"
 wait "$pid"; st=$?
@@ -46,14 +46,20 @@ sleep 0.3
 is "$(wc -l <"$T/catch")" 7 "signal 0 delivers nothing"
 cat "$M/proc/$cpid/wait" >"$T/wait" &
 reader=$!
-sleep 0.2
+wait_for parked "$reader"
 echo 9 >"$M/proc/$cpid/signal"
 wait "$reader"
 fate_is "$(cat "$T/wait")" "killed KILL" "echo 9 kills it; wait says killed KILL"
 
 # A process that exits by itself: exited 0.
-sleep 0.3 & pid=$!
-fate_is "$(cat "$M/proc/$pid/wait")" "exited 0" "a process that ends normally: exited 0"
+# (it ends once its reader is parked: the fifo says when)
+mkfifo "$T/go"
+(read -r _ <"$T/go") & pid=$!
+cat "$M/proc/$pid/wait" >"$T/wait" & reader=$!
+wait_for parked "$reader"
+echo go >"$T/go"
+wait "$reader"
+fate_is "$(cat "$T/wait")" "exited 0" "a process that ends normally: exited 0"
 
 # The lecture's waitchild: the parent sees WIFSIGNALED and psignal's text.
 start_logged "$T/wc" env --default-signal=INT "$HELPERS/waitchild"

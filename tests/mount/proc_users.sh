@@ -10,9 +10,13 @@
 [ "$(id -u)" = 0 ] || skip_all "needs root to act as other users"
 command -v setpriv >/dev/null || skip_all "no setpriv"
 as() { local u=$1; shift; setpriv --reuid="$u" --regid="$u" --clear-groups "$@"; }
+# What other users run must be where they can reach it (a clone may be
+# 0700).
+UFSOP=$(reachable_copy "$HELPERS/fsop") && UCATCH=$(reachable_copy "$HELPERS/catch") ||
+	bail "cannot copy the helpers where other users reach them"
 # In a session of its own: kill(2) lets SIGCONT through within a session.
 nobody_op() { setsid -w setpriv --reuid=65534 --regid=65534 --clear-groups \
-	"$HELPERS/fsop" "$@" 2>&1 | tail -n 1; }
+	"$UFSOP" "$@" 2>&1 | tail -n 1; }
 
 # Without allow_other: the mount is the mounter's alone.
 mount_ipcfs
@@ -27,12 +31,12 @@ mount_ipcfs -o allow_other
 # Targets that report every signal they get.
 start_logged "$T/root" "$HELPERS/catch" INT TERM USR1 HUP CONT
 rootp=$(helper_pid "$T/root")
-start_logged "$T/other" as 1234 "$HELPERS/catch" INT TERM USR1 HUP CONT
+start_logged "$T/other" as 1234 "$UCATCH" INT TERM USR1 HUP CONT
 otherp=$(helper_pid "$T/other")
-start_logged "$T/own" as 65534 "$HELPERS/catch" INT TERM USR1 HUP CONT
+start_logged "$T/own" as 65534 "$UCATCH" INT TERM USR1 HUP CONT
 ownp=$(helper_pid "$T/own")
 # Real uid nobody, effective uid root (a setuid program run by nobody).
-start_logged "$T/suid" setpriv --ruid=65534 --euid=0 "$HELPERS/catch" USR1
+start_logged "$T/suid" setpriv --ruid=65534 --euid=0 "$UCATCH" USR1
 suidp=$(helper_pid "$T/suid")
 
 refused=0 tried=0
@@ -61,9 +65,9 @@ setsid bash -c '
 	sleep 1000 & r=$!
 	echo "$r" >"$1/sess.pid"
 	sleep 0.2
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$2/fsop" write "$3/proc/$r/signal" "CONT\n" >"$1/sess.cont"
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$2/fsop" write "$3/proc/$r/signal" "TERM\n" >"$1/sess.term"
-	kill -9 "$r"' _ "$T" "$HELPERS" "$M"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$2" write "$3/proc/$r/signal" "CONT\n" >"$1/sess.cont"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$2" write "$3/proc/$r/signal" "TERM\n" >"$1/sess.term"
+	kill -9 "$r"' _ "$T" "$UFSOP" "$M"
 is "$(cat "$T/sess.cont")" "ok 5" "SIGCONT to root's process in nobody's session: allowed"
 is "$(cat "$T/sess.term")" "write: EPERM" "SIGTERM to the same process: EPERM, nothing sent"
 
@@ -75,9 +79,10 @@ like "$err" "Operation not permitted" "nobody cannot chmod root's files"
 err=$(as 65534 mkdir "$M/proc/x" 2>&1)
 like "$err" "Permission denied|Operation not permitted" "nobody cannot mkdir in proc/"
 # wait on root's process works for nobody (it is readable).
-as 65534 cat "$M/proc/$rootp/wait" >"$T/wait" &
+# setpriv, not the function: $! must be the reader itself.
+setpriv --reuid=65534 --regid=65534 --clear-groups cat "$M/proc/$rootp/wait" >"$T/wait" &
 reader=$!
-sleep 0.3
+wait_for parked "$reader"
 kill -9 "$rootp"
 wait "$reader"
 fate_is "$(cat "$T/wait")" "killed KILL" "nobody waits for root's process"

@@ -30,7 +30,7 @@ errno_is EAGAIN "O_NONBLOCK read of an empty queue: EAGAIN" read "$D/next" nonbl
 printf 'x' >"$D/1"
 is "$("$HELPERS/fsop" read "$D/next" nonblock)" x "O_NONBLOCK read with a message gets it"
 exec 3<"$D/next"
-is "$(timeout 5 dd iflag=nonblock bs=64 count=1 status=none <&3 2>&1)" \
+is "$(timeout 60 dd iflag=nonblock bs=64 count=1 status=none <&3 2>&1)" \
 	"dd: error reading 'standard input': Resource temporarily unavailable" \
 	"O_NONBLOCK set with fcntl() after the open: EAGAIN as well"
 exec 3<&-
@@ -112,9 +112,9 @@ ok "the writer queued behind the kernel's lock got in too" \
 is "$(cat "$D/next")" w1b "its message"
 is "$(curmsgs "$Q")" 0 "interrupted writes sent nothing, nothing was sent twice"
 printf 'a' >"$D/1"; printf 'b' >"$D/1"; printf 'c' >"$D/1"
-"$MQH/mq_fsop" pollout "$D/3" 3000 >"$T/po" &
+"$MQH/mq_fsop" pollout "$D/3" 600000 >"$T/po" &
 poller=$!
-sleep 0.2
+wait_for polling "$poller"
 "$MQH/mq_rec" "/$Q" >/dev/null
 wait "$poller"
 is "$(cat "$T/po")" writable "poll wakes a writer when another program makes room"

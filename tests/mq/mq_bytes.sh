@@ -106,10 +106,13 @@ is "$("$HELPERS/fsop" poll "$D/next" 100)" timeout "poll: not readable while emp
 printf 'x' >"$D/1"
 is "$("$HELPERS/fsop" poll "$D/next" 100)" readable "poll: readable with a message"
 cat "$D/next" >/dev/null
-( sleep 0.3; "$MQH/mq_snd" "/$Q" 1 late ) &
-sender=$!
-is "$("$HELPERS/fsop" poll "$D/next" 3000)" readable "poll wakes when mq_send comes"
-wait "$sender"
+# (a poll of up to 10 minutes, in poll(2) before the message comes)
+"$HELPERS/fsop" poll "$D/next" 600000 >"$T/poll" &
+poller=$!
+wait_for polling "$poller"
+"$MQH/mq_snd" "/$Q" 1 late
+wait "$poller"
+is "$(cat "$T/poll")" readable "poll wakes when mq_send comes"
 is "$(cat "$D/next")" late "and the message is there"
 is "$(cat "$D/maxmsg"; cat "$D/msgsize"; cat "$D/curmsgs")" "10
 8192

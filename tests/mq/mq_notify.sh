@@ -46,10 +46,17 @@ for r in 1 2 3; do
 	pids+=($!)
 	wait_for parked "$!"
 done
+# got N: N of the readers have their message; registered: the server
+# holds the registration.
+got() { [ "$(cat "$T/m1" "$T/m2" "$T/m3" | wc -c)" -ge "$1" ]; }
+registered() { [ "$(holder)" = "notify_pid=$SERVER" ]; }
+n=0
 for m in x y z; do
 	"$MQH/mq_snd" "/$Q" 1 "$m"
-	sleep 0.2
-	[ "$m" = z ] || is "$(holder)" "notify_pid=$SERVER" "after '$m': registered again for the readers left"
+	n=$((n + 1))
+	wait_for got "$n"
+	[ "$m" = z ] || { wait_for registered
+		is "$(holder)" "notify_pid=$SERVER" "after '$m': registered again for the readers left"; }
 done
 for p in "${pids[@]}"; do wait "$p"; done
 is "$(cat "$T/m1" "$T/m2" "$T/m3")" xyz "three notifications, three readers"

@@ -14,7 +14,9 @@
 
 N=${MQ_STORM_MESSAGES:-100000}
 READERS=${MQ_STORM_READERS:-16}
-LIMIT=${MQ_STORM_SECONDS:-120}
+# A hang detector, not a performance bound: the storm is bounded by its
+# message count, and a busy machine may take long.
+LIMIT=${MQ_STORM_SECONDS:-480}
 mount_ipcfs
 Q=storm$$
 mq_track "$Q"
@@ -68,14 +70,15 @@ empty() { [ "$(curmsgs "$Q")" -eq 0 ]; }
 wait_for empty
 for p in "${all_readers[@]}"; do kill -KILL "$p" 2>/dev/null; done
 alive() { local p; for p in "${all_readers[@]}"; do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }
-for i in $(seq 200); do alive || break; sleep 0.05; done
+not_alive() { ! alive; }
+wait_for not_alive
 exec 2>&3 3>&-
 if alive; then
 	for p in "${all_readers[@]}"; do
 		kill -0 "$p" 2>/dev/null &&
 			diag "reader $p still there: $(cat "/proc/$p/wchan") syscall $(cut -d' ' -f1 "/proc/$p/syscall")"
 	done
-	bail "killed readers did not end within 10 s"
+	bail "killed readers did not end within a minute"
 fi
 for p in "${all_readers[@]}"; do wait "$p" 2>/dev/null; done
 sleep 0.3

@@ -93,7 +93,7 @@ is "$(cat "$M/mq/${Q}e/next")" first "a C program's queue, read through the tree
 "$MQH/mq_unl" "/${Q}e"
 "$MQH/mq_crt" "/${Q}e" 2 64
 "$MQH/mq_snd" "/${Q}e" 1 second
-is "$(timeout 5 cat "$M/mq/${Q}e/next")" second "removed and made again by C: the tree reads the new one at once"
+is "$(timeout 60 cat "$M/mq/${Q}e/next")" second "removed and made again by C: the tree reads the new one at once"
 "$MQH/mq_unl" "/${Q}e"
 
 # ---- a queue made again is a new object

@@ -25,12 +25,6 @@ on_exit _mq_cleanup
 curmsgs() { cat "$M/mq/$1/curmsgs"; }
 # queue_listed QUEUE: mq/ lists it.
 queue_listed() { ls "$M/mq" | grep -qxF -- "$1"; }
-# parked PID: the process waits for the answer to a FUSE read or write
-# (syscall 0 or 1), not to its open or anywhere on its way there.
-parked() {
-	grep -q 'request_wait_answer' "/proc/$1/wchan" 2>/dev/null &&
-		[[ $(cat "/proc/$1/syscall" 2>/dev/null) =~ ^[01]\  ]]
-}
 # parked_count PIDFILE: how many of those pids are parked
 parked_count() {
 	local p n=0

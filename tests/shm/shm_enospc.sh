@@ -7,6 +7,12 @@
 if [ -z "${IPCFS_SHM_NS:-}" ]; then
 	[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root for unshare -m"; exit 77; }
 	command -v unshare >/dev/null || { echo "1..0 # SKIP no unshare"; exit 77; }
+	# Probe what the test does, in a throwaway namespace: a private mount
+	# namespace (the propagation change fails where / is no mount point,
+	# as in a plain chroot) with a tmpfs over /dev/shm.
+	unshare -m --propagation private \
+		mount -t tmpfs -o size=256k,mode=1777 ipcfs-test-probe /dev/shm 2>/dev/null ||
+		{ echo "1..0 # SKIP no private mount namespace with a tmpfs over /dev/shm here (unshare -m --propagation private failed: a chroot whose / is no mount point?)"; exit 77; }
 	IPCFS_SHM_NS=1 exec unshare -m --propagation private "$0" "$@"
 fi
 . "${TESTS_SRC:-$(dirname "$0")/..}/shm/shmlib.sh"

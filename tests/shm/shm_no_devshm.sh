@@ -6,6 +6,12 @@
 if [ -z "${IPCFS_SHM_NS:-}" ]; then
 	[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root for unshare -m"; exit 77; }
 	command -v unshare >/dev/null || { echo "1..0 # SKIP no unshare"; exit 77; }
+	# Probe what the test does, in a throwaway namespace: a private mount
+	# namespace (the propagation change fails where / is no mount point,
+	# as in a plain chroot) with a tmpfs over /dev and device nodes in it.
+	unshare -m --propagation private sh -c \
+		'mount -t tmpfs -o mode=755 ipcfs-test-probe /dev && mknod -m 666 /dev/null c 1 3' 2>/dev/null ||
+		{ echo "1..0 # SKIP no private mount namespace with its own /dev here (unshare -m --propagation private failed: a chroot whose / is no mount point?)"; exit 77; }
 	IPCFS_SHM_NS=1 exec unshare -m --propagation private "$0" "$@"
 fi
 . "${TESTS_SRC:-$(dirname "$0")/..}/shm/shmlib.sh"
