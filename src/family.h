@@ -65,6 +65,12 @@ struct family_ops {
 	void (*release)(struct ipcfs *fs, struct handle *h);
 	int (*fsync)(struct ipcfs *fs, struct handle *h, int datasync);
 
+	/*
+	 * fallocate(2) on an open file.  Missing: shm files answer
+	 * EOPNOTSUPP, every other file ENODEV (see fs.c).
+	 */
+	int (*fallocate)(struct ipcfs *fs, struct handle *h, int mode,
+			 off_t off, off_t len);
 	/* @h is the open file for ftruncate/fchmod, else NULL. */
 	int (*setattr)(struct ipcfs *fs, fuse_req_t req, struct node *n,
 		       struct stat *attr, int to_set, struct handle *h);

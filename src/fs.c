@@ -757,6 +757,31 @@ static void ipc_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 				       : 0);
 }
 
+/*
+ * Only shm files have storage to allocate, and they have it through their
+ * family (or EOPNOTSUPP, as before).  Every other file is refused with
+ * ENODEV: glibc's posix_fallocate falls back to writing a byte per block
+ * on EOPNOTSUPP, which on a priority file would send NUL messages, while
+ * it passes any other errno on.  ENOSYS must never be answered: the
+ * kernel would then refuse fallocate for the whole mount itself.
+ */
+static void ipc_fallocate(fuse_req_t req, fuse_ino_t ino, int mode,
+			  off_t off, off_t len, struct fuse_file_info *fi)
+{
+	struct handle *h = handle_of(fi);
+	const struct family_ops *ops = family_of(h->node);
+	int err;
+
+	(void)ino;
+	if (ops->fallocate)
+		err = -ops->fallocate(fs_of(req), h, mode, off, len);
+	else if (h->node->type == NODE_SHM_FILE)
+		err = EOPNOTSUPP;
+	else
+		err = ENODEV;
+	fuse_reply_err(req, err);
+}
+
 static void ipc_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 		     struct fuse_pollhandle *ph)
 {
@@ -938,6 +963,7 @@ const struct fuse_lowlevel_ops ipcfs_ops = {
 	.release = ipc_release,
 	.fsync = ipc_fsync,
 	.poll = ipc_poll,
+	.fallocate = ipc_fallocate,
 	.opendir = ipc_opendir,
 	.readdir = ipc_readdir,
 	.releasedir = ipc_releasedir,
