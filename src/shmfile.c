@@ -14,12 +14,12 @@
  */
 #define _GNU_SOURCE
 #include "fs.h"
+#include "log.h"
 #include "route.h"
 #include "shmseg.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -88,9 +88,9 @@ static void choose_io(struct ipcfs *fs, struct shm_obj *o,
 			/* not allowed (no CAP_SYS_ADMIN): never again */
 			if (id == -EPERM) {
 				fs->pt.refused = true;
-				fprintf(stderr, "ipcfs: shm files go through the "
-					"server: passthrough refused (%s)\n",
-					strerror(-id));
+				log_warn("shm files go through the server: "
+					 "passthrough refused (%s)",
+					 strerror(-id));
 			}
 			goto cached;
 		}
