@@ -2,9 +2,11 @@
  * The shared memory family's own types, shared by its two halves:
  * shmseg.c (the directory: names, identity, attributes, the inotify watch
  * on /dev/shm, unlink and rename) and shmfile.c (open files: create, open,
- * read, write, truncate and the other attribute changes).  Every object is
- * the real one in /dev/shm, reached through one O_DIRECTORY fd; every
- * open, create, unlink, rename and attribute change is made as the caller.
+ * read, write, truncate and the other attribute changes).
+ * Every object is the real one in /dev/shm, reached through one
+ * O_DIRECTORY fd; every open, create, unlink, rename and attribute change
+ * is made as the caller, but for the clearing of set-id bits that the
+ * kernel asks for after a write it allowed (shmfile.c: is_kill_suid).
  * Loop thread only.
  */
 #ifndef IPCFS_SHMSEG_H
