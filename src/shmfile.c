@@ -1,6 +1,7 @@
 /*
  * The shared memory family, open-file side: create, open, read, write,
- * fsync, truncate and the other attribute changes of shm/<name>.  Each
+ * fsync, fallocate, truncate and the other attribute changes of
+ * shm/<name>.  Each
  * open opens the real object in /dev/shm as the caller (so permission is
  * the kernel's own check with the caller's uid, gid and groups) and keeps
  * that fd.  Where the kernel allows it, that fd becomes the backing file
@@ -344,6 +345,33 @@ int shm_fsync(struct ipcfs *fs, struct handle *h, int datasync)
 	if (datasync ? fdatasync(sh->fd) : fsync(sh->fd))
 		return -errno;
 	return 0;
+}
+
+/*
+ * The modes tmpfs has (shmem_fallocate): allocate, allocate past the end
+ * without growing, punch a hole.  The kernel's FUSE client checks the
+ * caller's file size limit, writes back dirty pages of a punched range
+ * first and drops the range from its page cache after the reply
+ * (fs/fuse/file.c: fuse_file_fallocate), so the server has nothing to
+ * tell it; with passthrough fallocate comes here too.  Every other mode
+ * (ZERO_RANGE, ...) is EOPNOTSUPP, as tmpfs answers.
+ */
+int shm_fallocate(struct ipcfs *fs, struct handle *h, int mode, off_t off,
+		  off_t len)
+{
+	struct shm_handle *sh = (struct shm_handle *)h;
+	struct stat st;
+	int err = 0;
+
+	if (mode != 0 && mode != FALLOC_FL_KEEP_SIZE &&
+	    mode != (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE))
+		return -EOPNOTSUPP;
+	shm_watch_poll(fs);
+	if (fallocate(sh->fd, mode, off, len))
+		err = -errno;
+	if (fstat(sh->fd, &st) == 0)
+		shm_note_own_change(shm_obj_of(h->node), &st);
+	return err;
 }
 
 void shm_release(struct ipcfs *fs, struct handle *h)

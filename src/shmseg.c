@@ -539,6 +539,7 @@ const struct family_ops shm_family_ops = {
 	.write = shm_write,
 	.release = shm_release,
 	.fsync = shm_fsync,
+	.fallocate = shm_fallocate,
 	.setattr = shm_setattr,
 	.create = shm_create,
 	.unlink = shm_unlink,
