@@ -1,6 +1,7 @@
 /*
  * The shared memory family, open-file side: create, open, read, write,
- * fsync, truncate and the other attribute changes of shm/<name>.  Each
+ * fsync, fallocate, truncate and the other attribute changes of
+ * shm/<name>.  Each
  * open opens the real object in /dev/shm as the caller (so permission is
  * the kernel's own check with the caller's uid, gid and groups) and keeps
  * that fd.  Where the kernel allows it, that fd becomes the backing file
@@ -14,12 +15,12 @@
  */
 #define _GNU_SOURCE
 #include "fs.h"
+#include "log.h"
 #include "route.h"
 #include "shmseg.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -88,9 +89,9 @@ static void choose_io(struct ipcfs *fs, struct shm_obj *o,
 			/* not allowed (no CAP_SYS_ADMIN): never again */
 			if (id == -EPERM) {
 				fs->pt.refused = true;
-				fprintf(stderr, "ipcfs: shm files go through the "
-					"server: passthrough refused (%s)\n",
-					strerror(-id));
+				log_warn("shm files go through the server: "
+					 "passthrough refused (%s)",
+					 strerror(-id));
 			}
 			goto cached;
 		}
@@ -346,6 +347,33 @@ int shm_fsync(struct ipcfs *fs, struct handle *h, int datasync)
 	return 0;
 }
 
+/*
+ * The modes tmpfs has (shmem_fallocate): allocate, allocate past the end
+ * without growing, punch a hole.  The kernel's FUSE client checks the
+ * caller's file size limit, writes back dirty pages of a punched range
+ * first and drops the range from its page cache after the reply
+ * (fs/fuse/file.c: fuse_file_fallocate), so the server has nothing to
+ * tell it; with passthrough fallocate comes here too.  Every other mode
+ * (ZERO_RANGE, ...) is EOPNOTSUPP, as tmpfs answers.
+ */
+int shm_fallocate(struct ipcfs *fs, struct handle *h, int mode, off_t off,
+		  off_t len)
+{
+	struct shm_handle *sh = (struct shm_handle *)h;
+	struct stat st;
+	int err = 0;
+
+	if (mode != 0 && mode != FALLOC_FL_KEEP_SIZE &&
+	    mode != (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE))
+		return -EOPNOTSUPP;
+	shm_watch_poll(fs);
+	if (fallocate(sh->fd, mode, off, len))
+		err = -errno;
+	if (fstat(sh->fd, &st) == 0)
+		shm_note_own_change(shm_obj_of(h->node), &st);
+	return err;
+}
+
 void shm_release(struct ipcfs *fs, struct handle *h)
 {
 	struct shm_handle *sh = (struct shm_handle *)h;
@@ -443,6 +471,90 @@ static int apply_setattr(struct ipcfs *fs, struct shm_obj *o, int fd,
 	return 0;
 }
 
+/*
+ * Whether changing @cur to @want only clears set-id bits as the kernel
+ * clears them after a write or truncate by someone without CAP_FSETID:
+ * S_ISUID always, S_ISGID only with group-exec (a set-gid file without
+ * it is a locking mark; fs/inode.c and fs/attr.c, and what fs/fuse/dir.c
+ * asks of a server that does not handle killpriv).  Nothing else may
+ * change, and at least one bit must go.
+ */
+static bool kills_suid_only(mode_t cur, mode_t want)
+{
+	mode_t killable = S_ISUID | (cur & S_IXGRP ? S_ISGID : 0);
+	mode_t gone = cur & ~want & 07777;
+
+	return S_ISREG(cur) && (want & 07777 & ~cur) == 0 && gone &&
+	       (gone & ~killable) == 0;
+}
+
+/*
+ * Whether the caller (whose ids the thread has now) may write @o: through
+ * its own writable open file @wfd, by opening the object's name for
+ * writing, or, once the name is gone, through a writable open file of
+ * the same user.  The kernel's own check each time, never ours.
+ */
+static bool caller_may_write(struct ipcfs *fs, fuse_req_t req,
+			     struct shm_obj *o, int wfd)
+{
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	struct list_head *pos;
+	struct stat st;
+	bool ok;
+	int fd;
+
+	if (wfd >= 0)
+		return true;
+	fd = openat(fs->shm->dirfd, o->name,
+		    O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd >= 0) {
+		ok = fstat(fd, &st) == 0 && st.st_ino == o->ino;
+		close(fd);
+		return ok;
+	}
+	list_for_each(pos, &o->handles) {
+		struct shm_handle *sh =
+			list_entry(pos, struct shm_handle, obj_link);
+
+		if (sh->h.uid == ctx->uid &&
+		    (sh->h.flags & O_ACCMODE) != O_RDONLY)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A non-owner's write or truncate that the kernel allowed on a set-id
+ * object comes first as a SETATTR from the writer that clears the bits
+ * (file_remove_privs, fs/fuse/dir.c: fuse_setattr).  Done as the caller,
+ * that chmod is refused (EPERM) and the write with it, while tmpfs
+ * clears the bits and writes.  So such a SETATTR, when its caller may
+ * write the object, has its mode applied by the server itself; any other
+ * mode change stays the caller's own chmod.  This costs nothing: one who
+ * may write can clear the bits anyway by writing.
+ *
+ * Why not FUSE_CAP_HANDLE_KILLPRIV_V2 (the kernel then leaves the bits
+ * to the server, flagging writes and truncates): with passthrough the
+ * server never sees a write, and the kernel's write to the backing file
+ * runs with the server's credentials, whose CAP_FSETID keeps the bits;
+ * this way both modes behave alike.
+ */
+static bool is_kill_suid(struct ipcfs *fs, fuse_req_t req, struct shm_obj *o,
+			 int fd, const struct stat *attr, int to_set)
+{
+	struct stat st;
+
+	if (!(to_set & FUSE_SET_ATTR_MODE) ||
+	    (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
+		return false;
+	if (fd >= 0 ? fstat(fd, &st) : shm_stat_name(fs->shm, o->name, &st))
+		return false;
+	if (st.st_ino != o->ino || !kills_suid_only(st.st_mode, attr->st_mode))
+		return false;
+	/* The owner's chmod is allowed anyway: leave it the owner's. */
+	return st.st_uid != fuse_req_ctx(req)->uid;
+}
+
 int shm_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
 		struct stat *attr, int to_set, struct handle *h)
 {
@@ -450,6 +562,7 @@ int shm_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
 	struct caller_ctx cc;
 	int fd = h ? ((struct shm_handle *)h)->fd : -1;
 	int wfd = h && (h->flags & O_ACCMODE) != O_RDONLY ? fd : -1;
+	bool kill = false;
 	struct stat st;
 	int err;
 
@@ -470,8 +583,16 @@ int shm_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
 	err = shm_caller_enter(req, &cc);
 	if (err)
 		return err;
+	if (is_kill_suid(fs, req, o, fd, attr, to_set) &&
+	    caller_may_write(fs, req, o, wfd)) {
+		kill = true;
+		to_set &= ~FUSE_SET_ATTR_MODE;
+	}
+	/* The rest (a truncate sent with the kill) is the caller's. */
 	err = apply_setattr(fs, o, fd, wfd, attr, to_set);
 	caller_leave(&cc);
+	if (!err && kill)
+		err = apply_setattr(fs, o, fd, wfd, attr, FUSE_SET_ATTR_MODE);
 	if (fd >= 0 ? fstat(fd, &st) == 0
 		    : shm_stat_name(fs->shm, o->name, &st) == 0)
 		shm_note_own_change(o, &st);

@@ -10,6 +10,7 @@
  * changes are in shmfile.c.  Loop thread only.
  */
 #define _GNU_SOURCE
+#include "log.h"
 #include "route.h"
 #include "shmseg.h"
 
@@ -18,7 +19,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdio.h>
+#include <stdio.h> /* renameat2 */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -224,9 +225,9 @@ static void on_events(struct ipcfs *fs, const char *buf, ssize_t len)
 		if (ev->mask & IN_Q_OVERFLOW)
 			recheck_all(fs);
 		else if (ev->mask & (IN_IGNORED | IN_UNMOUNT))
-			fprintf(stderr, "ipcfs: %s went away; shm/ no longer "
-					"follows changes made elsewhere\n",
-				SHM_DIR_PATH);
+			log_warn("%s went away; shm/ no longer follows "
+				 "changes made elsewhere",
+				 SHM_DIR_PATH);
 		else if (ev->len && ev->name[0])
 			recheck_name(fs, ev->name);
 	}
@@ -265,8 +266,7 @@ void shm_watch_start(struct ipcfs *fs)
 	if (sf->inotify_fd < 0 || sf->watch.active || fs->epfd < 0)
 		return;
 	if (loop_add(fs, &sf->watch, sf->inotify_fd, EPOLLIN, on_inotify))
-		fprintf(stderr, "ipcfs: cannot watch %s: %s\n", SHM_DIR_PATH,
-			strerror(errno));
+		log_warn("cannot watch %s: %s", SHM_DIR_PATH, strerror(errno));
 }
 
 void shm_watch_poll(struct ipcfs *fs)
@@ -539,6 +539,7 @@ const struct family_ops shm_family_ops = {
 	.write = shm_write,
 	.release = shm_release,
 	.fsync = shm_fsync,
+	.fallocate = shm_fallocate,
 	.setattr = shm_setattr,
 	.create = shm_create,
 	.unlink = shm_unlink,
@@ -566,8 +567,8 @@ int shm_init(struct ipcfs *fs)
 	signal(SIGXFSZ, SIG_IGN);
 	sf->dirfd = open(SHM_DIR_PATH, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (sf->dirfd < 0) {
-		fprintf(stderr, "ipcfs: %s: %s; shm/ stays empty\n",
-			SHM_DIR_PATH, strerror(errno));
+		log_warn("%s: %s; shm/ stays empty", SHM_DIR_PATH,
+			 strerror(errno));
 		return 0;
 	}
 	sf->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
@@ -577,9 +578,9 @@ int shm_init(struct ipcfs *fs)
 		sf->inotify_fd = -1;
 	}
 	if (sf->inotify_fd < 0)
-		fprintf(stderr, "ipcfs: cannot watch %s (%s): changes made "
-				"elsewhere show on the next lookup only\n",
-			SHM_DIR_PATH, strerror(errno));
+		log_warn("cannot watch %s (%s): changes made elsewhere show "
+			 "on the next lookup only",
+			 SHM_DIR_PATH, strerror(errno));
 	return 0;
 }
 

@@ -2,9 +2,11 @@
  * The shared memory family's own types, shared by its two halves:
  * shmseg.c (the directory: names, identity, attributes, the inotify watch
  * on /dev/shm, unlink and rename) and shmfile.c (open files: create, open,
- * read, write, truncate and the other attribute changes).  Every object is
- * the real one in /dev/shm, reached through one O_DIRECTORY fd; every
- * open, create, unlink, rename and attribute change is made as the caller.
+ * read, write, fallocate, truncate and the other attribute changes).
+ * Every object is the real one in /dev/shm, reached through one
+ * O_DIRECTORY fd; every open, create, unlink, rename and attribute change
+ * is made as the caller, but for the clearing of set-id bits that the
+ * kernel asks for after a write it allowed (shmfile.c: is_kill_suid).
  * Loop thread only.
  */
 #ifndef IPCFS_SHMSEG_H
@@ -111,6 +113,8 @@ void shm_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 void shm_write(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 	       const char *buf, size_t size, off_t off);
 int shm_fsync(struct ipcfs *fs, struct handle *h, int datasync);
+int shm_fallocate(struct ipcfs *fs, struct handle *h, int mode, off_t off,
+		  off_t len);
 void shm_release(struct ipcfs *fs, struct handle *h);
 int shm_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
 		struct stat *attr, int to_set, struct handle *h);

@@ -105,3 +105,14 @@ mapper_stop() {
 	eval "exec ${in}>&- ${out}<&-"
 	wait "$(eval echo "\$${1}_pid")"
 }
+
+# shm_nobody_tools: copies shmop where uid 65534 can run it (the clone
+# may be in a 0700 directory); sets NOBODY_SHMOP.
+shm_nobody_tools() {
+	local d
+	d=$(mktemp -d)
+	chmod 755 "$d"
+	cp "$SH/shmop" "$d/"
+	NOBODY_SHMOP=$d/shmop
+	on_exit "rm -rf '$d'"
+}
