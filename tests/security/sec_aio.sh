@@ -40,7 +40,7 @@ release() {
 	RELEASED_KIDS=$kids
 }
 on_exit release
-on_exit "rmdir '$atk' '$vic' 2>/dev/null; '$B/mq_unl' /${Q}atk /${Q}vic 2>/dev/null"
+on_exit "rmdir '$atk' '$vic' 2>/dev/null; for q in ${Q}atk ${Q}vic; do '$B/mq_unl' /\$q 2>/dev/null; done"
 
 "${NOBODY[@]}" "$B/mq_fsop" mkdir "$atk,maxmsg=1,msgsize=64" 0600 >/dev/null
 "${NOBODY[@]}" bash -c "printf full >'$atk/0'"

@@ -14,7 +14,7 @@
 command -v prlimit >/dev/null || skip_all "no prlimit"
 sec_mount -o max_user_fds=1000 -o max_user_bytes=4194304
 N=${SEC_HOLD_N:-5000}
-on_exit "'$B/mq_unl' /${Q}atk /${Q}v 2>/dev/null; rm -f /dev/shm/$S-*"
+on_exit "for q in ${Q}atk ${Q}v; do '$B/mq_unl' /\$q 2>/dev/null; done; rm -f /dev/shm/$S-*"
 "${NOBODY[@]}" "$B/mq_fsop" mkdir "$M/mq/${Q}atk,maxmsg=10,msgsize=8192" 0600 >/dev/null
 "${NOBODY[@]}" bash -c "printf mine >'$M/shm/$S-atk'"
 mkdir "$M/mq/${Q}v"
