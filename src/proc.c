@@ -119,10 +119,14 @@ static void pidobj_ended(struct ipcfs *fs, struct pidobj *p)
 	 * user): its reap tells, as the pidfd hangs up then.  Wait for that
 	 * (EPOLLHUP is reported whatever the events asked for).
 	 */
-	if (!p->have_status && p->watch.active && pidpin_present(&p->pin) &&
-	    (p->awaiting_reap || loop_modify(fs, &p->watch, 0) == 0)) {
-		p->awaiting_reap = true;
-		return;
+	if (!p->have_status && p->watch.active) {
+		if (pidpin_present(&p->pin) &&
+		    (p->awaiting_reap || loop_modify(fs, &p->watch, 0) == 0)) {
+			p->awaiting_reap = true;
+			return;
+		}
+		/* reaped since the first look: the kernel knows now */
+		fetch_status(p);
 	}
 	p->exited = true;
 	loop_remove(fs, &p->watch);

@@ -5,9 +5,10 @@
 # fairness, not the attacker's own CPU time on a two-core machine) while
 # root's everyday operations are timed: `echo 0 > proc/$$/signal`, `ls
 # proc`, `cat shm/x`, a send and a receive (tests/security/lat.c, 500
-# rounds each, idle before, under attack, idle after).  Each one's 99th
-# percentile under attack must be at most twice its idle one (the larger
-# of before and after) plus 2 ms: twice, because a
+# rounds each, idle before, three times under attack, idle after).  Each
+# one's 99th percentile under attack (the median of the three rounds)
+# must be at most twice its idle one (the larger of before and after)
+# plus 2 ms: twice, because a
 # request may wait for one attacker request before it (the server answers
 # one at a time), and 2 ms of slack because the machine's two cores are
 # shared with other work and a scheduling hiccup of that size is no
@@ -46,9 +47,15 @@ phase() {
 		[ "$n" -eq 2 ]
 	}
 	ok "$tag: the attackers are reading it over and over" wait_for attacking
-	busy=$(timeout 300 "${probe[@]}")
-	ok "$tag: under attack every operation works" test "$(echo "$busy" | wc -l)" = 5
-	diag "$tag under attack (us, p50 p99 max): ${busy//$'\n'/; }"
+	# three rounds under attack; each operation's p99 is the median of
+	# the three, so that one burst of the machine's own load is no finding
+	busy=
+	for i in 1 2 3; do
+		b=$(timeout 300 "${probe[@]}")
+		ok "$tag: under attack every operation works (round $i)" test "$(echo "$b" | wc -l)" = 5
+		diag "$tag under attack, round $i (us, p50 p99 max): ${b//$'\n'/; }"
+		busy+=$b$'\n'
+	done
 	for p in "${apids[@]}"; do pkill -9 -P "$p"; kill -9 "$p"; done 2>/dev/null
 	wait "${apids[@]}" 2>/dev/null
 	is "$(cat "$T/atk1" "$T/atk2")" "" "$tag: the attackers got no error (served, only fairly)"
@@ -60,8 +67,8 @@ phase() {
 		i=$(echo "$idle" | awk -v o="$op" '$1 == o { print $3 }')
 		i2=$(echo "$idle2" | awk -v o="$op" '$1 == o { print $3 }')
 		[ "${i2:-0}" -gt "${i:-0}" ] && i=$i2
-		b=$(echo "$busy" | awk -v o="$op" '$1 == o { print $3 }')
-		ok "$tag: $op: p99 under attack ${b:-?} us <= 2 x idle ${i:-?} us + 2000" \
+		b=$(echo "$busy" | awk -v o="$op" '$1 == o { print $3 }' | sort -n | sed -n 2p)
+		ok "$tag: $op: p99 under attack (median of 3) ${b:-?} us <= 2 x idle ${i:-?} us + 2000" \
 			test "${b:-999999999}" -le $(( ${i:-0} * 2 + 2000 ))
 	done
 }
