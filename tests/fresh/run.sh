@@ -110,9 +110,10 @@ STEPS
 # Not chroot(2): the kernel refuses user namespaces to a chrooted
 # process, which a real machine's root is not.  A mount namespace of its
 # own, and pivot_root into the root (a mount point, being bound on
-# itself), make it the real root of everything run there.
+# itself), make it the real root of everything run there.  An IPC
+# namespace of its own keeps its queues apart from this machine's.
 echo "=== into $ROOT (pivot_root in a private mount namespace)"
-unshare -m --propagation private -- /bin/bash -c '
+unshare -m -i --propagation private -- /bin/bash -c '
 	cd "$1" && mkdir -p .oldroot && pivot_root . .oldroot || exit 1
 	exec /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		LANG=C.UTF-8 TERM=dumb /bin/bash -c \
