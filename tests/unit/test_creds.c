@@ -6,16 +6,10 @@
 #define _GNU_SOURCE
 #include "../tap.h"
 #include "../../src/creds.h"
+#include "status_sample.h"
 
 #include <errno.h>
 #include <stdlib.h>
-
-static const char status_text[] =
-	"Name:\tcat\nUmask:\t0022\nState:\tD (disk sleep)\nTgid:\t42\n"
-	"Ngid:\t0\nPid:\t43\nPPid:\t1\nUid:\t1000\t1001\t1002\t1003\n"
-	"Gid:\t100\t101\t102\t103\nGroups:\t4 24 27 \n"
-	"SigQ:\t0/1000\nSigPnd:\t0000000000000000\n"
-	"CapInh:\t0\nCapPrm:\t0\nCapEff:\t0000000000000020\n";
 
 static void parse(void)
 {
