@@ -88,6 +88,8 @@ bool dirbuf_add(struct dirbuf *b, const char *name, ino_t ino, mode_t mode,
 
 /* getdents64 buffer of one dir_scan() round: about one FUSE reply's worth. */
 #define DIR_SCAN_BUF 4096
+/* The most a readdir reply holds (see ipc_readdir). */
+#define READDIR_REPLY_MAX 4096
 
 int dir_scan(int dirfd, off_t *at, off_t pos, struct dirbuf *b,
 	     bool (*emit)(struct dirbuf *b, const struct dir_entry *e,
@@ -889,8 +891,14 @@ static void ipc_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	int err;
 
 	(void)ino;
-	if (size > FS_MAX_IO)
-		b.size = size = FS_MAX_IO;
+	/*
+	 * One request must not hold the loop for long: a reply of the
+	 * kernel's 32 KiB holds ~800 names, ~0.8 ms of getdents64 for a
+	 * big shm/ or proc/, and every signal and message waited behind it.
+	 * A short reply makes the kernel ask again, between other requests.
+	 */
+	if (size > READDIR_REPLY_MAX)
+		b.size = size = READDIR_REPLY_MAX;
 	b.buf = malloc(size);
 	if (!b.buf) {
 		fuse_reply_err(req, ENOMEM);
