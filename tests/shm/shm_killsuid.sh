@@ -88,13 +88,17 @@ writer() {
 for p in "/dev/shm/$d" "$S/$t"; do
 	fresh "$d" 4666; fresh "$t" 4666
 	coproc W { writer "$p"; }
-	read -r line <&"${W[0]}"
+	# bash forgets W and W_PID once the writer exits: keep copies
+	wpid=$W_PID
+	exec {wout}<&"${W[0]}" {win}>&"${W[1]}"
+	read -r line <&"$wout"
 	is "$line" open "writer opened $p"
 	rm -f "/dev/shm/$d" "/dev/shm/$t"
-	echo go >&"${W[1]}"
-	read -r line <&"${W[0]}"
+	echo go >&"$win"
+	read -r line <&"$wout"
 	res+=("$line")
-	wait "$W_PID"
+	exec {wout}<&- {win}>&-
+	wait "$wpid" 2>/dev/null
 done
 is "${res[1]}" "${res[0]}" "a write after the name is gone clears S_ISUID as on /dev/shm (${res[0]})"
 
