@@ -141,10 +141,19 @@ nb=$U/home/ipc
 out=$(as_nobody "$U/repo/mount/ipcfs-up" "$nb" 2>&1); rc=$?
 is "$rc" 0 "uid 65534 mounts in its own directory without sudo ($out)"
 is "$(as_nobody cat "$nb/signals" | head -n 1)" "1 HUP Hangup" "and the user's tree answers"
-out=$(as_nobody "$U/repo/mount/ipcfs-up" "$nb" 2>&1); rc=$?
-is "$rc" 0 "and replaces its own mount again ($out)"
-is "$(mounts_on "$nb")" 1 "one mount stands there"
-as_nobody fusermount3 -u "$nb"
+# fusermount3 lets a user unmount only what /etc/mtab (a link to
+# /proc/self/mounts on a booted machine) says is the user's; a bare root
+# made with debootstrap has no /etc/mtab.
+if [ -e /etc/mtab ]; then
+	out=$(as_nobody "$U/repo/mount/ipcfs-up" "$nb" 2>&1); rc=$?
+	is "$rc" 0 "and replaces its own mount again ($out)"
+	is "$(mounts_on "$nb")" 1 "one mount stands there"
+	as_nobody fusermount3 -u "$nb"
+else
+	pass "# SKIP no /etc/mtab: fusermount3 lets no user unmount here"
+	pass "# SKIP (the same)"
+	fusermount3 -u "$nb"
+fi
 wait_for bash -c "[ \$(awk -v d='$nb' '\$5 == d' /proc/self/mountinfo | wc -l) = 0 ]"
 is "$(stat -c %u "$nb")" 65534 "the mount point it made is the user's"
 

@@ -136,7 +136,8 @@ t=$!
 wait_for R test -e "$A/proc/$t/wait"
 "${RX[@]}" cat "$A/proc/$t/wait" >"$T/w" 2>&1 &
 rw=$!
-wait_for rstuck "$rw"
+# parked in ipcfs, past the lookup and open that pin the process
+wait_for rstuck "$rw" && wait_for read_parked
 echo go >"$T/go"
 finished "$rw"
 is "$(cat "$T/w")" "exited 3" "remote: exited 3"

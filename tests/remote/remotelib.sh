@@ -213,6 +213,15 @@ parked_sessions() {
 }
 # any_parked: some sftp session waits for ipcfs.
 any_parked() { [ -n "$(parked_sessions)" ]; }
+# read_parked: some sftp session waits for ipcfs's answer to a read
+# (read or pread64), not to the lookup or open on its way there.
+read_parked() {
+	local p
+	for p in $(parked_sessions); do
+		[[ $(cat "/proc/$p/syscall" 2>/dev/null) =~ ^(0|17)\  ]] && return 0
+	done
+	return 1
+}
 # rstuck PID: the remote process PID (or a child of it) waits for
 # sshfs's answer.
 rstuck() {
