@@ -130,13 +130,14 @@ sec_mount() {
 	S=ipcfs-sec-$$
 }
 
-# rss_ok DESCRIPTION KB -le LIMIT: an assertion on the server's resident
-# memory, which means something only for a plain build: ASan's quarantine
-# and shadow, and valgrind, keep what the server frees.
-rss_ok() {
+# plain_ok DESCRIPTION TEST-ARGS...: an assertion on the server's resident
+# memory or its latency, which means something only for a plain build:
+# ASan's quarantine and shadow, and valgrind, keep what the server frees
+# and slow every request several times.
+plain_ok() {
 	local d=$1; shift
 	if ldd "$IPCFS" 2>/dev/null | grep -q libasan || [ -n "${IPCFS_WRAPPER:-}" ]; then
-		pass "# SKIP $d (memory figures are the sanitizer's)"
+		pass "# SKIP $d (a sanitized server's figures)"
 	else
 		ok "$d" test "$@"
 	fi
