@@ -62,7 +62,7 @@ static void check_round_trip(const uint8_t *data, size_t size)
 		type[tlen++] = 't';
 	type[tlen] = '\0';
 	escape(path, esc);
-	text = malloc(strlen(esc) * 2 + 256);
+	text = malloc(strlen(esc) * 3 + 256);
 	CHECK(text != NULL);
 	sprintf(text,
 		"1 0 0:1 / / rw - ext4 /dev/root rw\n"
