@@ -54,8 +54,10 @@ static bool same_path(const char *f, size_t len, const char *path)
 		} else {
 			i++;
 		}
-		if (*path++ != c)
+		/* an escaped NUL (\000) is no path's byte */
+		if (*path == '\0' || *path != c)
 			return false;
+		path++;
 	}
 	return *path == '\0';
 }

@@ -39,6 +39,9 @@ int main(void)
 	       "a line without a separator is refused");
 	is_int(mountinfo_top("1 2 3 / /x\\04 rw - a b c\n", "/x", t, sizeof(t)),
 	       -ENOENT, "a cut escape matches nothing");
+	is_int(mountinfo_top("1 2 3 / /x\\000\\000 rw - a b c\n", "/x", t,
+			     sizeof(t)),
+	       -ENOENT, "an escaped NUL matches no path (nor runs past it)");
 	is_int(mountinfo_top("", "/x", t, sizeof(t)), -ENOENT, "empty text");
 	return done_testing();
 }
