@@ -46,11 +46,6 @@ static const struct family_ops *family_of(const struct node *n)
 	return &core_ops;
 }
 
-static struct ipcfs *fs_of(fuse_req_t req)
-{
-	return fuse_req_userdata(req);
-}
-
 void node_release_obj(struct ipcfs *fs, struct node *n)
 {
 	const struct family_ops *ops = family_of(n);
@@ -489,7 +484,7 @@ static void ipc_init(void *userdata, struct fuse_conn_info *conn)
 
 static void ipc_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	struct ipcfs *fs = fs_of(req);
+	struct ipcfs *fs = fs_of_req(req);
 	struct node *dir = dir_node(fs, req, parent), *n = NULL;
 	const struct family_ops *ops;
 	int err;
@@ -507,7 +502,7 @@ static void ipc_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 static void ipc_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 {
-	struct ipcfs *fs = fs_of(req);
+	struct ipcfs *fs = fs_of_req(req);
 	struct node *n = node_get(fs, ino);
 
 	if (n)
@@ -518,7 +513,7 @@ static void ipc_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 static void ipc_forget_multi(fuse_req_t req, size_t count,
 			     struct fuse_forget_data *forgets)
 {
-	struct ipcfs *fs = fs_of(req);
+	struct ipcfs *fs = fs_of_req(req);
 
 	for (size_t i = 0; i < count; i++) {
 		struct node *n = node_get(fs, forgets[i].ino);
@@ -532,7 +527,7 @@ static void ipc_forget_multi(fuse_req_t req, size_t count,
 static void ipc_getattr(fuse_req_t req, fuse_ino_t ino,
 			struct fuse_file_info *fi)
 {
-	struct ipcfs *fs = fs_of(req);
+	struct ipcfs *fs = fs_of_req(req);
 	struct node *n = dir_node(fs, req, ino);
 	struct stat st;
 	double entry, attr;
@@ -553,7 +548,7 @@ static void ipc_getattr(fuse_req_t req, fuse_ino_t ino,
 static void ipc_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 			int to_set, struct fuse_file_info *fi)
 {
-	struct ipcfs *fs = fs_of(req);
+	struct ipcfs *fs = fs_of_req(req);
 	struct node *n = dir_node(fs, req, ino);
 	const struct family_ops *ops;
 	struct stat st;
@@ -578,7 +573,7 @@ static void ipc_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 
 static void ipc_readlink(fuse_req_t req, fuse_ino_t ino)
 {
-	struct ipcfs *fs = fs_of(req);
+	struct ipcfs *fs = fs_of_req(req);
 	struct node *n = dir_node(fs, req, ino);
 	const struct family_ops *ops;
 	char buf[64];
@@ -598,7 +593,7 @@ static void ipc_readlink(fuse_req_t req, fuse_ino_t ino)
 static void ipc_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
 		      mode_t mode)
 {
-	struct ipcfs *fs = fs_of(req);
+	struct ipcfs *fs = fs_of_req(req);
 	struct node *dir = dir_node(fs, req, parent), *n = NULL;
 	const struct family_ops *ops;
 	int err;
@@ -615,7 +610,7 @@ static void ipc_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
 
 static void ipc_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	struct ipcfs *fs = fs_of(req);
+	struct ipcfs *fs = fs_of_req(req);
 	struct node *dir = dir_node(fs, req, parent);
 	const struct family_ops *ops;
 
@@ -628,7 +623,7 @@ static void ipc_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 static void ipc_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	struct ipcfs *fs = fs_of(req);
+	struct ipcfs *fs = fs_of_req(req);
 	struct node *dir = dir_node(fs, req, parent);
 	const struct family_ops *ops;
 
@@ -643,7 +638,7 @@ static void ipc_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		       fuse_ino_t newparent, const char *newname,
 		       unsigned int flags)
 {
-	struct ipcfs *fs = fs_of(req);
+	struct ipcfs *fs = fs_of_req(req);
 	struct node *dir = dir_node(fs, req, parent), *newdir;
 	const struct family_ops *ops;
 
@@ -666,7 +661,7 @@ static void ipc_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 static void ipc_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		       mode_t mode, struct fuse_file_info *fi)
 {
-	struct ipcfs *fs = fs_of(req);
+	struct ipcfs *fs = fs_of_req(req);
 	struct node *dir = dir_node(fs, req, parent), *n = NULL;
 	const struct family_ops *ops;
 	struct fuse_entry_param e;
@@ -708,7 +703,7 @@ static void ipc_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 
 static void ipc_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct ipcfs *fs = fs_of(req);
+	struct ipcfs *fs = fs_of_req(req);
 	struct node *n = dir_node(fs, req, ino);
 	const struct family_ops *ops;
 	int err;
@@ -758,7 +753,7 @@ static void ipc_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	(void)ino;
 	take_nonblock(h, fi);
 	if (ops->read)
-		ops->read(fs_of(req), req, h, size, off);
+		ops->read(fs_of_req(req), req, h, size, off);
 	else
 		fuse_reply_err(req, EBADF);
 }
@@ -772,7 +767,7 @@ static void ipc_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 	(void)ino;
 	take_nonblock(h, fi);
 	if (ops->write)
-		ops->write(fs_of(req), req, h, buf, size, off);
+		ops->write(fs_of_req(req), req, h, buf, size, off);
 	else
 		fuse_reply_err(req, EBADF);
 }
@@ -781,7 +776,7 @@ static void ipc_release(fuse_req_t req, fuse_ino_t ino,
 			struct fuse_file_info *fi)
 {
 	(void)ino;
-	release_file(fs_of(req), handle_of(fi));
+	release_file(fs_of_req(req), handle_of(fi));
 	fuse_reply_err(req, 0);
 }
 
@@ -792,7 +787,7 @@ static void ipc_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 	const struct family_ops *ops = family_of(h->node);
 
 	(void)ino;
-	fuse_reply_err(req, ops->fsync ? -ops->fsync(fs_of(req), h, datasync)
+	fuse_reply_err(req, ops->fsync ? -ops->fsync(fs_of_req(req), h, datasync)
 				       : 0);
 }
 
@@ -813,7 +808,7 @@ static void ipc_fallocate(fuse_req_t req, fuse_ino_t ino, int mode,
 
 	(void)ino;
 	if (ops->fallocate)
-		err = -ops->fallocate(fs_of(req), h, mode, off, len);
+		err = -ops->fallocate(fs_of_req(req), h, mode, off, len);
 	else if (h->node->type == NODE_SHM_FILE)
 		err = EOPNOTSUPP;
 	else
@@ -829,7 +824,7 @@ static void ipc_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 
 	(void)ino;
 	if (ops->poll) {
-		ops->poll(fs_of(req), req, h, ph);
+		ops->poll(fs_of_req(req), req, h, ph);
 	} else {
 		/* Plain files are always ready, as on any disk file. */
 		if (ph)
@@ -842,7 +837,7 @@ static void ipc_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 static void ipc_opendir(fuse_req_t req, fuse_ino_t ino,
 			struct fuse_file_info *fi)
 {
-	struct ipcfs *fs = fs_of(req);
+	struct ipcfs *fs = fs_of_req(req);
 	struct node *n = dir_node(fs, req, ino);
 	const struct family_ops *ops;
 	struct dir_handle *dh;
@@ -885,7 +880,7 @@ static void ipc_opendir(fuse_req_t req, fuse_ino_t ino,
 static void ipc_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			struct fuse_file_info *fi)
 {
-	struct ipcfs *fs = fs_of(req);
+	struct ipcfs *fs = fs_of_req(req);
 	struct dir_handle *dh = (struct dir_handle *)handle_of(fi);
 	struct dirbuf b = { .req = req, .size = size };
 	int err;
@@ -924,7 +919,7 @@ static void ipc_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
  */
 static void ipc_statfs(fuse_req_t req, fuse_ino_t ino)
 {
-	struct ipcfs *fs = fs_of(req);
+	struct ipcfs *fs = fs_of_req(req);
 	struct node *n = node_get(fs, ino), *shm = node_get(fs, INO_SHM);
 	const struct family_ops *ops = n ? family_of(n) : NULL;
 	struct statvfs st;
@@ -945,7 +940,7 @@ static void ipc_releasedir(fuse_req_t req, fuse_ino_t ino,
 			   struct fuse_file_info *fi)
 {
 	(void)ino;
-	release_file(fs_of(req), handle_of(fi));
+	release_file(fs_of_req(req), handle_of(fi));
 	fuse_reply_err(req, 0);
 }
 

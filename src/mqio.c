@@ -335,7 +335,7 @@ static void put_back(struct queue *q, struct taken_msg *m)
 static bool deliver(struct queue *q, fuse_req_t req, struct mq_handle *mh,
 		    size_t size, struct taken_msg *m)
 {
-	struct ipcfs *fs = fuse_req_userdata(req);
+	struct ipcfs *fs = fs_of_req(req);
 	size_t first = m->len < size ? m->len : size;
 	char *rest = NULL;
 	int err;
@@ -374,7 +374,7 @@ static bool deliver(struct queue *q, fuse_req_t req, struct mq_handle *mh,
 static void serve_taken(fuse_req_t req, struct mq_handle *mh, size_t size,
 			off_t off)
 {
-	struct ipcfs *fs = fuse_req_userdata(req); /* req is gone once answered */
+	struct ipcfs *fs = fs_of_req(req); /* req is gone once answered */
 
 	if (!mh->held || off < 0 || (size_t)off >= mh->len) {
 		fuse_reply_buf(req, NULL, 0);
