@@ -7,7 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "fuzz.h"
-#include "../../src/creds.h"
+#include "creds.h"
 
 #include <errno.h>
 #include <inttypes.h>

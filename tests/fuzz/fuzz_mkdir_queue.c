@@ -9,7 +9,7 @@
  */
 #define _GNU_SOURCE
 #include "fuzz.h"
-#include "../../src/route.h"
+#include "route.h"
 
 #include <ctype.h>
 #include <errno.h>

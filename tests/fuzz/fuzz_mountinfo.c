@@ -8,7 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "fuzz.h"
-#include "../../src/mountpt.h"
+#include "mountpt.h"
 
 #include <errno.h>
 

@@ -9,7 +9,7 @@
  */
 #define _GNU_SOURCE
 #include "fuzz.h"
-#include "../../src/mqattr.h"
+#include "mqattr.h"
 
 #include <ctype.h>
 #include <errno.h>

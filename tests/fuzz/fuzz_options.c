@@ -11,9 +11,9 @@
  */
 #define _GNU_SOURCE
 #include "fuzz.h"
-#include "../../src/fs.h"
-#include "../../src/ipcfs.h"
-#include "../../src/options.h"
+#include "fs.h"
+#include "ipcfs.h"
+#include "options.h"
 
 #include <errno.h>
 #include <fuse_log.h>

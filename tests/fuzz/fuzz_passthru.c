@@ -9,7 +9,7 @@
  */
 #define _GNU_SOURCE
 #include "fuzz.h"
-#include "../../src/passthru.h"
+#include "passthru.h"
 
 #include <linux/fuse.h>
 #include <stdbool.h>

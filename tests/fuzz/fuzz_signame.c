@@ -9,7 +9,7 @@
  */
 #define _GNU_SOURCE
 #include "fuzz.h"
-#include "../../src/signame.h"
+#include "signame.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -9,7 +9,7 @@
  */
 #define _GNU_SOURCE
 #include "fuzz.h"
-#include "../../src/procstat.h"
+#include "procstat.h"
 
 #include <errno.h>
 #include <inttypes.h>

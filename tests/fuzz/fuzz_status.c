@@ -9,8 +9,8 @@
  */
 #define _GNU_SOURCE
 #include "fuzz.h"
-#include "../../src/creds.h"
-#include "../../src/procstat.h"
+#include "creds.h"
+#include "procstat.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -15,7 +15,7 @@
 #define _GNU_SOURCE
 #include "fs.h"
 #include "log.h"
-#include "mqueue.h"
+#include "mqfs.h"
 #include "route.h"
 #include "wpiece.h"
 

@@ -1,7 +1,7 @@
 /* Unit tests of signal names, write parsing and the text formats. */
 #define _GNU_SOURCE
 #include "../tap.h"
-#include "../../src/signame.h"
+#include "signame.h"
 
 #include <errno.h>
 #include <signal.h>

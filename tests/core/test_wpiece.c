@@ -1,7 +1,7 @@
 /* Unit tests of telling a whole write from a piece of a split one. */
 #define _GNU_SOURCE
 #include "../tap.h"
-#include "../../src/wpiece.h"
+#include "wpiece.h"
 
 #include <stdio.h>
 #include <sys/syscall.h>

@@ -1,7 +1,7 @@
 /* Unit tests of the /proc stat and status parsers. */
 #define _GNU_SOURCE
 #include "../tap.h"
-#include "../../src/procstat.h"
+#include "procstat.h"
 #include "status_sample.h"
 
 #include <errno.h>

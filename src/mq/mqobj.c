@@ -10,7 +10,7 @@
  * only.
  */
 #define _GNU_SOURCE
-#include "mqueue.h"
+#include "mqfs.h"
 #include "log.h"
 #include "route.h"
 

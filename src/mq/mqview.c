@@ -8,7 +8,7 @@
  * thread only.
  */
 #define _GNU_SOURCE
-#include "mqueue.h"
+#include "mqfs.h"
 #include "log.h"
 #include "route.h"
 

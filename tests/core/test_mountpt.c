@@ -1,7 +1,7 @@
 /* Unit tests of the mountinfo reader (the topmost mount on a directory). */
 #define _GNU_SOURCE
 #include "../tap.h"
-#include "../../src/mountpt.h"
+#include "mountpt.h"
 
 #include <errno.h>
 

@@ -8,7 +8,7 @@
  * mqobj.c, the traffic in mqio.c.  Loop thread only.
  */
 #define _GNU_SOURCE
-#include "mqueue.h"
+#include "mqfs.h"
 #include "route.h"
 
 #include <dirent.h>

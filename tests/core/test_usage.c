@@ -1,7 +1,7 @@
 /* Unit tests of the per-user accounting: caps, the pool, root's reserve. */
 #define _GNU_SOURCE
 #include "../tap.h"
-#include "../../src/usage.h"
+#include "usage.h"
 
 #include <errno.h>
 

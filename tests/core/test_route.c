@@ -1,7 +1,7 @@
 /* Unit tests of path routing and name validation. */
 #define _GNU_SOURCE
 #include "../tap.h"
-#include "../../src/route.h"
+#include "route.h"
 
 #include <errno.h>
 

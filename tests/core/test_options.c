@@ -1,8 +1,8 @@
 /* Unit tests of the command line: our options, mountpoint, errors. */
 #define _GNU_SOURCE
 #include "../tap.h"
-#include "../../src/ipcfs.h"
-#include "../../src/options.h"
+#include "ipcfs.h"
+#include "options.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* Unit tests of the message queue tree's modes, inode numbers and texts. */
 #define _GNU_SOURCE
 #include "../tap.h"
-#include "../../src/mqattr.h"
-#include "../../src/route.h"
+#include "mqattr.h"
+#include "route.h"
 
 #include <errno.h>
 #include <sys/stat.h>

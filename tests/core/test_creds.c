@@ -5,7 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "../tap.h"
-#include "../../src/creds.h"
+#include "creds.h"
 #include "status_sample.h"
 
 #include <errno.h>

@@ -6,7 +6,7 @@
  */
 #define _GNU_SOURCE
 #include "../tap.h"
-#include "../../src/passthru.h"
+#include "passthru.h"
 
 #include <errno.h>
 #include <linux/fuse.h>
