@@ -13,7 +13,6 @@
 #include "mountpt.h"
 #include "options.h"
 #include "procfile.h"
-#include "signame.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +31,21 @@
 #ifndef IPCFS_VERSION
 #define IPCFS_VERSION "unknown"
 #endif
+
+/*
+ * The families, in the root directory's order: the only place that
+ * names them.  Adding one is a folder of its own (its struct family,
+ * family.h), a line here and its meson entry.
+ */
+extern const struct family proc_family;
+extern const struct family mq_family;
+extern const struct family shm_family;
+
+static const struct family *const families[] = {
+	&proc_family,
+	&mq_family,
+	&shm_family,
+};
 
 /* libfuse's own messages go where ours go. */
 static void fuse_log_ours(enum fuse_log_level level, const char *fmt,
@@ -196,7 +210,8 @@ static void raise_fd_limit(void)
 
 /*
  * Blocked in every thread from the start: the loop reads them from its
- * signalfd, and mq_notify's signal must never interrupt a system call.
+ * signalfd (the families' own signals are blocked as they register them,
+ * loop_add_signal, also before any thread exists).
  */
 static void block_signals(void)
 {
@@ -206,7 +221,6 @@ static void block_signals(void)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGRTMIN + MQ_NOTIFY_SIGNAL_OFFSET);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
@@ -270,30 +284,56 @@ static int state_init(struct ipcfs *fs)
 	list_init(&fs->interrupted);
 	list_init(&fs->parked);
 	list_init(&fs->handles);
-	fs->signals_text = sig_table_text(&fs->signals_len);
-	if (!fs->signals_text)
-		return -ENOMEM;
 	err = creds_env_init(&fs->creds_env);
+	if (err)
+		return err;
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		fs->families[fs->nfamilies++].f = families[i];
+	err = nodes_init(fs, &fs_root_ops);
 	if (!err)
-		err = nodes_init(fs);
-	if (!err)
-		err = proc_init(fs);
-	if (!err)
-		err = mq_init(fs);
-	if (!err)
-		err = shm_init(fs);
+		err = fs_make_top(fs);
+	for (size_t i = 0; !err && i < fs->nfamilies; i++) {
+		struct family_slot *fam = &fs->families[i];
+
+		err = fam->f->init(fs, &fam->state);
+		fam->inited = true;
+		if (err)
+			log_err("%s: %s", fam->f->name, strerror(-err));
+	}
 	return err;
 }
 
-/* Safe on a partly initialised state: each part checks what it has. */
+/* Once the loop exists: each family watches its fds there. */
+static int families_start(struct ipcfs *fs)
+{
+	for (size_t i = 0; i < fs->nfamilies; i++) {
+		struct family_slot *fam = &fs->families[i];
+		int err = fam->f->start ? fam->f->start(fs, fam->state) : 0;
+
+		if (err) {
+			log_err("%s: %s", fam->f->name, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Safe on a partly initialised state: each part checks what it has.  The
+ * nodes go first (they hold references on the families' objects), then
+ * the families, last-first.
+ */
 static void state_fini(struct ipcfs *fs)
 {
 	nodes_fini(fs);
-	shm_fini(fs);
-	mq_fini(fs);
-	proc_fini(fs);
-	free(fs->signals_text);
-	fs->signals_text = NULL;
+	for (size_t i = fs->nfamilies; i-- > 0;) {
+		struct family_slot *fam = &fs->families[i];
+
+		if (fam->inited)
+			fam->f->fini(fs, fam->state);
+		fam->state = NULL;
+		fam->inited = false;
+	}
 	usage_fini(&fs->usage);
 }
 
@@ -360,6 +400,8 @@ int main(int argc, char *argv[])
 	err = notifier_start(&fs.notifier, fs.se);
 	if (!err)
 		err = loop_init(&fs);
+	if (!err)
+		err = families_start(&fs);
 	if (!err)
 		err = loop_run(&fs);
 	if (err)

@@ -1,11 +1,9 @@
 /*
- * The contract between the FUSE glue (fs.c) and the three families of
- * objects (proc.c, mqueue.c, shmseg.c).  fs.c owns the node table and the
- * replies to simple requests; a family answers for the node types it owns.
- * Operations that may wait (read, write, poll) receive the request and
- * answer it themselves, now or later from the loop; the others return 0
- * or -errno and fs.c replies once.  A NULL operation gets the errno a
- * reader of /proc or /dev/shm would expect (see fs.c).
+ * The contract between the core and the families of objects (src/proc,
+ * src/mq, src/shm ...): the ops table every node carries, fixed-name
+ * tables, and the family plug-in that main.c registers.  The core owns
+ * the node table and the replies to simple requests; a family answers
+ * for the nodes it made.  Everything here runs on the loop thread.
  */
 #ifndef IPCFS_FAMILY_H
 #define IPCFS_FAMILY_H
@@ -14,6 +12,7 @@
 #include <dirent.h>
 #include <sys/statvfs.h>
 #include "ipcfs.h"
+#include "route.h"
 
 /* An open directory; families may keep iteration state in @state. */
 struct dir_handle {
@@ -37,7 +36,39 @@ struct dirbuf {
 bool dirbuf_add(struct dirbuf *b, const char *name, ino_t ino, mode_t mode,
 		off_t next);
 
-struct family_ops {
+/*
+ * What a node does: each node carries one of these tables (n->ops), set
+ * when the node is made, one table per kind of node (a process
+ * directory, a queue file, an shm file ...), as the kernel sets an
+ * inode's i_op and i_fop.  fs.c finds the node of a request and calls
+ * its table; nothing else dispatches.
+ *
+ * Who replies: operations that may have to wait (read, write, poll) get
+ * the request and answer it themselves, at once or later from the loop
+ * (parked, see ipcfs.h); every other operation returns 0 or -errno and
+ * fs.c replies, exactly once.
+ *
+ * Mandatory: getattr.  A node with open must have release.  Every other
+ * operation may be NULL, and then fs.c gives the one answer a reader of
+ * /proc or /dev/shm expects, the same for every node:
+ *
+ *   lookup      ENOTDIR          readlink   EINVAL
+ *   timeouts    STABLE_TIMEOUT   opendir    (no state; needs readdir)
+ *   readdir     ENOTDIR at opendir
+ *   open        EISDIR           read       EBADF     write   EBADF
+ *   poll        always ready     fsync      0 (nothing to flush)
+ *   fallocate   ENODEV           setattr    EPERM
+ *   mkdir       EPERM            rmdir      EPERM     unlink  EPERM
+ *   create      EACCES           rename     EPERM (EXDEV to a directory
+ *                                           of another kind)
+ *   statfs      the root's figures (the top entry marked statfs_root)
+ *   release_obj nothing to release
+ *
+ * symlink, link and mknod are EPERM everywhere (fs.c): no object of the
+ * tree is a link or a device.
+ */
+struct node_ops {
+	/* Sets *out to the child @name of @dir, found or made. */
 	int (*lookup)(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 		      const char *name, struct node **out);
 	int (*getattr)(struct ipcfs *fs, struct node *n, struct stat *st);
@@ -64,11 +95,6 @@ struct family_ops {
 	/* Frees the handle (not the node pin: fs.c drops that). */
 	void (*release)(struct ipcfs *fs, struct handle *h);
 	int (*fsync)(struct ipcfs *fs, struct handle *h, int datasync);
-
-	/*
-	 * fallocate(2) on an open file.  Missing: shm files answer
-	 * EOPNOTSUPP, every other file ENODEV (see fs.c).
-	 */
 	int (*fallocate)(struct ipcfs *fs, struct handle *h, int mode,
 			 off_t off, off_t len);
 	/* @h is the open file for ftruncate/fchmod, else NULL. */
@@ -86,27 +112,40 @@ struct family_ops {
 	int (*rename)(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 		      const char *name, struct node *newdir,
 		      const char *newname, unsigned int flags);
-
-	/*
-	 * statfs(2) of a directory of the family: the figures of the
-	 * storage behind it.  NULL: the root's answer.
-	 */
+	/* statfs(2) of a directory: the figures of the storage behind it. */
 	int (*statfs)(struct ipcfs *fs, struct node *n, struct statvfs *st);
-
-	/* The node's obj is dropped (node freed). */
-	void (*release_obj)(struct ipcfs *fs, struct node *n);
+	/* The node goes away: drop its reference on @obj (node->obj). */
+	void (*release_obj)(struct ipcfs *fs, void *obj);
 };
 
-extern const struct family_ops proc_family_ops;
-extern const struct family_ops mq_family_ops;
-extern const struct family_ops shm_family_ops;
+/*
+ * A family of objects, a plug-in: main.c lists them (families[]) and
+ * the core knows nothing else of them.  Its top entries (@top, @ntop)
+ * are the root directory's entries, in listing order; the core makes
+ * their nodes before init.  init makes the family's state (returned in
+ * *state, given back to each hook; the family's code finds it with
+ * family_state()) and may register signals (loop_add_signal); start is
+ * called once the loop exists (watch fds there); fini frees everything,
+ * also after a failed init or when start never ran.
+ */
+struct family {
+	const char *name;
+	const struct fixed_name *top;
+	size_t ntop;
+	int (*init)(struct ipcfs *fs, void **state);
+	int (*start)(struct ipcfs *fs, void *state);
+	void (*fini)(struct ipcfs *fs, void *state);
+};
 
-int proc_init(struct ipcfs *fs);
-void proc_fini(struct ipcfs *fs);
-int mq_init(struct ipcfs *fs);
-void mq_fini(struct ipcfs *fs);
-int shm_init(struct ipcfs *fs);
-void shm_fini(struct ipcfs *fs);
+/*
+ * The state the init of the family named @name made (NULL before init or
+ * after fini).  By name, not by the struct: a family's lower files find
+ * their state without referring to the file that defines the family.
+ */
+void *family_state(struct ipcfs *fs, const char *name);
+
+/* The top entry @name's node (proc/, mq/ ...): always there. */
+struct node *node_top(struct ipcfs *fs, const char *name);
 
 /* One entry of a real directory, as getdents64 gives it. */
 struct dir_entry {

@@ -1,16 +1,15 @@
 /*
  * The FUSE glue: the low-level operations table.  Each handler finds the
- * node, asks the node's family, and replies exactly once.  The root and
- * /signals are answered here; everything else belongs to a family (see
- * family.h).  Runs only on the loop thread.
+ * node, calls the node's ops (family.h), and replies exactly once; a
+ * NULL op gets the one default family.h lists.  The root directory is
+ * answered here, from the registry's top entries; everything else
+ * belongs to a family.  Runs only on the loop thread.
  */
 #define _GNU_SOURCE
 #include "family.h"
 #include "log.h"
 #include "fs.h"
 #include "node.h"
-#include "route.h"
-#include "signame.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,39 +20,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static const struct family_ops core_ops;
-
-static const struct family_ops *family_of(const struct node *n)
-{
-	switch (n->type) {
-	case NODE_ROOT:
-	case NODE_SIGNALS:
-		return &core_ops;
-	case NODE_PROC_DIR:
-	case NODE_SELF:
-	case NODE_PID_DIR:
-	case NODE_PID_FILE:
-		return &proc_family_ops;
-	case NODE_MQ_DIR:
-	case NODE_QUEUE_DIR:
-	case NODE_QUEUE_FILE:
-		return &mq_family_ops;
-	case NODE_SHM_DIR:
-	case NODE_SHM_FILE:
-		return &shm_family_ops;
-	}
-	return &core_ops;
-}
-
-void node_release_obj(struct ipcfs *fs, struct node *n)
-{
-	const struct family_ops *ops = family_of(n);
-
-	if (ops->release_obj)
-		ops->release_obj(fs, n);
-	n->obj = NULL;
-}
 
 void attr_init(struct ipcfs *fs, struct stat *st, fuse_ino_t id, mode_t mode)
 {
@@ -155,121 +121,125 @@ int req_creds(fuse_req_t req, struct creds *c)
 	return 0;
 }
 
-/* ---- the root and /signals ------------------------------------------ */
+/* ---- the registry -------------------------------------------------- */
 
-static int core_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
+void *family_state(struct ipcfs *fs, const char *name)
+{
+	for (size_t i = 0; i < fs->nfamilies; i++)
+		if (strcmp(fs->families[i].f->name, name) == 0)
+			return fs->families[i].state;
+	return NULL;
+}
+
+/* The @i-th entry of the root, in listing order, or NULL past the end. */
+static const struct fixed_name *top_entry(struct ipcfs *fs, size_t i)
+{
+	for (size_t k = 0; k < fs->nfamilies; k++) {
+		const struct family *f = fs->families[k].f;
+
+		if (i < f->ntop)
+			return &f->top[i];
+		i -= f->ntop;
+	}
+	return NULL;
+}
+
+int fs_make_top(struct ipcfs *fs)
+{
+	const struct fixed_name *e;
+
+	for (size_t i = 0; (e = top_entry(fs, i)); i++)
+		if (!node_new_top(fs, e->name, e->ops))
+			return -ENOMEM;
+	return 0;
+}
+
+/* ---- the root ------------------------------------------------------- */
+
+/* The top entries are hashed under the root, their names only. */
+static int root_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 		       const char *name, struct node **out)
 {
-	static const fuse_ino_t ids[ROOT_NENTRIES] = {
-		[ROOT_SIGNALS] = INO_SIGNALS,
-		[ROOT_PROC] = INO_PROC,
-		[ROOT_MQ] = INO_MQ,
-		[ROOT_SHM] = INO_SHM,
-	};
-	int e;
-
 	(void)req;
-	if (dir->type != NODE_ROOT)
-		return -ENOTDIR;
-	e = route_root(name);
-	if (e < 0)
-		return e;
-	*out = node_get(fs, ids[e]);
+	*out = node_find(fs, dir, name);
+	return *out ? 0 : -ENOENT;
+}
+
+static int root_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
+{
+	const struct fixed_name *e;
+
+	attr_init(fs, st, n->id, S_IFDIR | 0555);
+	for (size_t i = 0; (e = top_entry(fs, i)); i++)
+		if (S_ISDIR(e->mode))
+			st->st_nlink++;
 	return 0;
 }
 
-static int core_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
-{
-	if (n->type == NODE_ROOT) {
-		attr_init(fs, st, n->id, S_IFDIR | 0555);
-		st->st_nlink = 5;
-	} else {
-		attr_init(fs, st, n->id, S_IFREG | 0444);
-		st->st_size = (off_t)fs->signals_len;
-	}
-	return 0;
-}
-
-static void core_timeouts(struct ipcfs *fs, struct node *n, double *entry,
-			  double *attr)
-{
-	(void)fs;
-	(void)n;
-	*entry = *attr = STABLE_TIMEOUT;
-}
-
-static int core_readdir(struct ipcfs *fs, struct dir_handle *dh,
+/* Offsets: 1 ".", 2 "..", then each top entry (3, 4, ...). */
+static int root_readdir(struct ipcfs *fs, struct dir_handle *dh,
 			struct dirbuf *b, off_t off)
 {
-	static const fuse_ino_t ids[ROOT_NENTRIES] = {
-		[ROOT_SIGNALS] = INO_SIGNALS,
-		[ROOT_PROC] = INO_PROC,
-		[ROOT_MQ] = INO_MQ,
-		[ROOT_SHM] = INO_SHM,
-	};
+	const struct fixed_name *e;
 
-	(void)fs;
 	(void)dh;
 	if (off < 1 && !dirbuf_add(b, ".", INO_ROOT, S_IFDIR, 1))
 		return 0;
 	if (off < 2 && !dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2))
 		return 0;
-	for (int e = 0; e < ROOT_NENTRIES; e++) {
-		if (off >= e + 3)
+	for (size_t i = 0; (e = top_entry(fs, i)); i++) {
+		off_t next = (off_t)i + 3;
+
+		if (off >= next)
 			continue;
-		if (!dirbuf_add(b, root_entry_name(e), ids[e],
-				e == ROOT_SIGNALS ? S_IFREG : S_IFDIR, e + 3))
+		if (!dirbuf_add(b, e->name, node_top(fs, e->name)->id,
+				e->mode & S_IFMT, next))
 			break;
 	}
 	return 0;
 }
 
-static int core_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
-		     struct fuse_file_info *fi)
+/*
+ * The root holds nothing: it reports the storage of the top entry that
+ * says so (shm/, the only storage the tree can fill), so that
+ * `df MOUNTPOINT` says something true; and so does every directory that
+ * has no figures of its own.
+ */
+static int root_statfs(struct ipcfs *fs, struct node *n, struct statvfs *st)
 {
-	struct handle *h;
+	const struct fixed_name *e;
 
-	(void)fs;
-	(void)req;
-	if ((fi->flags & O_ACCMODE) != O_RDONLY)
-		return -EACCES;
-	h = calloc(1, sizeof(*h));
-	if (!h)
-		return -ENOMEM;
-	h->node = n;
-	fi->fh = (uintptr_t)h;
-	fi->keep_cache = 1; /* the table never changes while mounted */
-	return 0;
+	(void)n;
+	for (size_t i = 0; (e = top_entry(fs, i)); i++) {
+		struct node *top = node_top(fs, e->name);
+
+		if (e->statfs_root && top->ops->statfs)
+			return top->ops->statfs(fs, top, st);
+	}
+	return statvfs("/", st) ? -errno : 0;
 }
 
-static void core_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
-		      size_t size, off_t off)
-{
-	(void)h;
-	reply_text(req, fs->signals_text, fs->signals_len, size, off);
-}
-
-static void core_release(struct ipcfs *fs, struct handle *h)
-{
-	(void)fs;
-	free(h);
-}
-
-static const struct family_ops core_ops = {
-	.lookup = core_lookup,
-	.getattr = core_getattr,
-	.timeouts = core_timeouts,
-	.readdir = core_readdir,
-	.open = core_open,
-	.read = core_read,
-	.release = core_release,
+const struct node_ops fs_root_ops = {
+	.lookup = root_lookup,
+	.getattr = root_getattr,
+	.readdir = root_readdir,
+	.statfs = root_statfs,
 };
 
 /* ---- helpers ---------------------------------------------------------- */
 
 static int node_attr(struct ipcfs *fs, struct node *n, struct stat *st)
 {
-	return family_of(n)->getattr(fs, n, st);
+	return n->ops->getattr(fs, n, st);
+}
+
+static void node_timeouts(struct ipcfs *fs, struct node *n, double *entry,
+			  double *attr)
+{
+	if (n->ops->timeouts)
+		n->ops->timeouts(fs, n, entry, attr);
+	else
+		*entry = *attr = STABLE_TIMEOUT;
 }
 
 /* Replies with @n as the entry for a lookup, mkdir or create. */
@@ -284,7 +254,7 @@ static int entry_of(struct ipcfs *fs, struct node *n,
 		return err;
 	e->ino = n->id;
 	e->generation = n->generation;
-	family_of(n)->timeouts(fs, n, &e->entry_timeout, &e->attr_timeout);
+	node_timeouts(fs, n, &e->entry_timeout, &e->attr_timeout);
 	return 0;
 }
 
@@ -335,7 +305,7 @@ static void release_file(struct ipcfs *fs, struct handle *h)
 			dh->free_state(dh->state);
 		free(dh);
 	} else {
-		family_of(n)->release(fs, h);
+		n->ops->release(fs, h);
 	}
 	node_unpin(fs, n);
 	/*
@@ -486,13 +456,12 @@ static void ipc_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct ipcfs *fs = fs_of_req(req);
 	struct node *dir = dir_node(fs, req, parent), *n = NULL;
-	const struct family_ops *ops;
 	int err;
 
 	if (!dir)
 		return;
-	ops = family_of(dir);
-	err = ops->lookup ? ops->lookup(fs, req, dir, name, &n) : -ENOTDIR;
+	err = dir->ops->lookup ? dir->ops->lookup(fs, req, dir, name, &n)
+			       : -ENOTDIR;
 	if (err) {
 		fuse_reply_err(req, -err);
 		return;
@@ -541,7 +510,7 @@ static void ipc_getattr(fuse_req_t req, fuse_ino_t ino,
 		fuse_reply_err(req, -err);
 		return;
 	}
-	family_of(n)->timeouts(fs, n, &entry, &attr);
+	node_timeouts(fs, n, &entry, &attr);
 	fuse_reply_attr(req, &st, attr);
 }
 
@@ -550,14 +519,14 @@ static void ipc_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 {
 	struct ipcfs *fs = fs_of_req(req);
 	struct node *n = dir_node(fs, req, ino);
-	const struct family_ops *ops;
+	const struct node_ops *ops;
 	struct stat st;
 	double entry, timeout;
 	int err;
 
 	if (!n)
 		return;
-	ops = family_of(n);
+	ops = n->ops;
 	err = ops->setattr ? ops->setattr(fs, req, n, attr, to_set,
 					  fi ? handle_of(fi) : NULL)
 			   : -EPERM;
@@ -567,7 +536,7 @@ static void ipc_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 		fuse_reply_err(req, -err);
 		return;
 	}
-	ops->timeouts(fs, n, &entry, &timeout);
+	node_timeouts(fs, n, &entry, &timeout);
 	fuse_reply_attr(req, &st, timeout);
 }
 
@@ -575,13 +544,13 @@ static void ipc_readlink(fuse_req_t req, fuse_ino_t ino)
 {
 	struct ipcfs *fs = fs_of_req(req);
 	struct node *n = dir_node(fs, req, ino);
-	const struct family_ops *ops;
+	const struct node_ops *ops;
 	char buf[64];
 	int err;
 
 	if (!n)
 		return;
-	ops = family_of(n);
+	ops = n->ops;
 	err = ops->readlink ? ops->readlink(fs, req, n, buf, sizeof(buf))
 			    : -EINVAL;
 	if (err)
@@ -595,12 +564,12 @@ static void ipc_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
 {
 	struct ipcfs *fs = fs_of_req(req);
 	struct node *dir = dir_node(fs, req, parent), *n = NULL;
-	const struct family_ops *ops;
+	const struct node_ops *ops;
 	int err;
 
 	if (!dir)
 		return;
-	ops = family_of(dir);
+	ops = dir->ops;
 	err = ops->mkdir ? ops->mkdir(fs, req, dir, name, mode, &n) : -EPERM;
 	if (err)
 		fuse_reply_err(req, -err);
@@ -612,11 +581,11 @@ static void ipc_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct ipcfs *fs = fs_of_req(req);
 	struct node *dir = dir_node(fs, req, parent);
-	const struct family_ops *ops;
+	const struct node_ops *ops;
 
 	if (!dir)
 		return;
-	ops = family_of(dir);
+	ops = dir->ops;
 	fuse_reply_err(req, ops->rmdir ? -ops->rmdir(fs, req, dir, name)
 				       : EPERM);
 }
@@ -625,11 +594,11 @@ static void ipc_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct ipcfs *fs = fs_of_req(req);
 	struct node *dir = dir_node(fs, req, parent);
-	const struct family_ops *ops;
+	const struct node_ops *ops;
 
 	if (!dir)
 		return;
-	ops = family_of(dir);
+	ops = dir->ops;
 	fuse_reply_err(req, ops->unlink ? -ops->unlink(fs, req, dir, name)
 					: EPERM);
 }
@@ -640,7 +609,7 @@ static void ipc_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 {
 	struct ipcfs *fs = fs_of_req(req);
 	struct node *dir = dir_node(fs, req, parent), *newdir;
-	const struct family_ops *ops;
+	const struct node_ops *ops;
 
 	if (!dir)
 		return;
@@ -649,8 +618,8 @@ static void ipc_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		fuse_reply_err(req, ESTALE);
 		return;
 	}
-	ops = family_of(dir);
-	if (family_of(newdir) != ops || !ops->rename) {
+	ops = dir->ops;
+	if (newdir->ops != ops || !ops->rename) {
 		fuse_reply_err(req, ops->rename ? EXDEV : EPERM);
 		return;
 	}
@@ -663,13 +632,13 @@ static void ipc_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 {
 	struct ipcfs *fs = fs_of_req(req);
 	struct node *dir = dir_node(fs, req, parent), *n = NULL;
-	const struct family_ops *ops;
+	const struct node_ops *ops;
 	struct fuse_entry_param e;
 	int err;
 
 	if (!dir)
 		return;
-	ops = family_of(dir);
+	ops = dir->ops;
 	/* As in /proc: creating where nothing can be created is EACCES. */
 	err = ops->create ? charge_open(fs, req) : -EACCES;
 	if (!err) {
@@ -705,12 +674,12 @@ static void ipc_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct ipcfs *fs = fs_of_req(req);
 	struct node *n = dir_node(fs, req, ino);
-	const struct family_ops *ops;
+	const struct node_ops *ops;
 	int err;
 
 	if (!n)
 		return;
-	ops = family_of(n);
+	ops = n->ops;
 	err = ops->open ? charge_open(fs, req) : -EISDIR;
 	if (!err) {
 		err = ops->open(fs, req, n, fi);
@@ -748,7 +717,7 @@ static void ipc_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		     struct fuse_file_info *fi)
 {
 	struct handle *h = handle_of(fi);
-	const struct family_ops *ops = family_of(h->node);
+	const struct node_ops *ops = h->node->ops;
 
 	(void)ino;
 	take_nonblock(h, fi);
@@ -762,7 +731,7 @@ static void ipc_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 		      size_t size, off_t off, struct fuse_file_info *fi)
 {
 	struct handle *h = handle_of(fi);
-	const struct family_ops *ops = family_of(h->node);
+	const struct node_ops *ops = h->node->ops;
 
 	(void)ino;
 	take_nonblock(h, fi);
@@ -784,7 +753,7 @@ static void ipc_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 		      struct fuse_file_info *fi)
 {
 	struct handle *h = handle_of(fi);
-	const struct family_ops *ops = family_of(h->node);
+	const struct node_ops *ops = h->node->ops;
 
 	(void)ino;
 	fuse_reply_err(req, ops->fsync ? -ops->fsync(fs_of_req(req), h, datasync)
@@ -792,9 +761,8 @@ static void ipc_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 }
 
 /*
- * Only shm files have storage to allocate, and they have it through their
- * family (or EOPNOTSUPP, as before).  Every other file is refused with
- * ENODEV: glibc's posix_fallocate falls back to writing a byte per block
+ * Only files with storage behind them (shm files) have a fallocate op.
+ * Every other file is refused with ENODEV: glibc's posix_fallocate falls back to writing a byte per block
  * on EOPNOTSUPP, which on a priority file would send NUL messages, while
  * it passes any other errno on.  ENOSYS must never be answered: the
  * kernel would then refuse fallocate for the whole mount itself.
@@ -803,14 +771,12 @@ static void ipc_fallocate(fuse_req_t req, fuse_ino_t ino, int mode,
 			  off_t off, off_t len, struct fuse_file_info *fi)
 {
 	struct handle *h = handle_of(fi);
-	const struct family_ops *ops = family_of(h->node);
+	const struct node_ops *ops = h->node->ops;
 	int err;
 
 	(void)ino;
 	if (ops->fallocate)
 		err = -ops->fallocate(fs_of_req(req), h, mode, off, len);
-	else if (h->node->type == NODE_SHM_FILE)
-		err = EOPNOTSUPP;
 	else
 		err = ENODEV;
 	fuse_reply_err(req, err);
@@ -820,7 +786,7 @@ static void ipc_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 		     struct fuse_pollhandle *ph)
 {
 	struct handle *h = handle_of(fi);
-	const struct family_ops *ops = family_of(h->node);
+	const struct node_ops *ops = h->node->ops;
 
 	(void)ino;
 	if (ops->poll) {
@@ -839,13 +805,13 @@ static void ipc_opendir(fuse_req_t req, fuse_ino_t ino,
 {
 	struct ipcfs *fs = fs_of_req(req);
 	struct node *n = dir_node(fs, req, ino);
-	const struct family_ops *ops;
+	const struct node_ops *ops;
 	struct dir_handle *dh;
 	int err = 0;
 
 	if (!n)
 		return;
-	ops = family_of(n);
+	ops = n->ops;
 	if (!ops->readdir) {
 		fuse_reply_err(req, ENOTDIR);
 		return;
@@ -899,7 +865,7 @@ static void ipc_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	err = family_of(dh->h.node)->readdir(fs, dh, &b, off);
+	err = dh->h.node->ops->readdir(fs, dh, &b, off);
 	if (fs->opts.debug && b.scanned)
 		log_msg(LOG_DEBUG, "readdir of %llu at %lld: %lu entries "
 			"scanned, %zu bytes replied",
@@ -913,23 +879,19 @@ static void ipc_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 }
 
 /*
- * df(1): each directory reports the storage behind it (the family's
- * statfs); the root and proc/, which hold nothing, report /dev/shm's, the
- * only storage the tree can fill, so `df MOUNTPOINT` says something true.
+ * df(1): each directory reports the storage behind it (its statfs op);
+ * a directory without one answers as the root does (root_statfs).
  */
 static void ipc_statfs(fuse_req_t req, fuse_ino_t ino)
 {
 	struct ipcfs *fs = fs_of_req(req);
-	struct node *n = node_get(fs, ino), *shm = node_get(fs, INO_SHM);
-	const struct family_ops *ops = n ? family_of(n) : NULL;
+	struct node *n = node_get(fs, ino);
 	struct statvfs st;
 	int err;
 
-	if (!ops || !ops->statfs) {
-		n = shm;
-		ops = &shm_family_ops;
-	}
-	err = ops->statfs(fs, n, &st);
+	if (!n || !n->ops->statfs)
+		n = node_get(fs, INO_ROOT);
+	err = n->ops->statfs(fs, n, &st);
 	if (err)
 		fuse_reply_err(req, -err);
 	else

@@ -24,6 +24,12 @@
 
 extern const struct fuse_lowlevel_ops ipcfs_ops;
 
+/* The root directory's ops (for nodes_init). */
+extern const struct node_ops fs_root_ops;
+
+/* Makes the nodes of the registry's top entries, after nodes_init. */
+int fs_make_top(struct ipcfs *fs);
+
 /* Answers parked requests and closes every open file (server stopping). */
 void fs_shutdown(struct ipcfs *fs);
 

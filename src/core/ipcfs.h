@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -33,6 +34,24 @@ struct watch {
 	void (*ready)(struct ipcfs *fs, struct watch *w, uint32_t events);
 	bool active;
 };
+
+/*
+ * A signal the loop reads from its signalfd for a family, with what to
+ * call for each one that arrives.  Register in a family's init: the
+ * signal is blocked then in the calling thread, before any other thread
+ * exists, so only the loop's signalfd ever sees it.
+ */
+struct loop_signal {
+	int signo;
+	void (*on)(struct ipcfs *fs, const struct signalfd_siginfo *si);
+};
+
+#define LOOP_SIGNALS_MAX 8
+
+/* 0, or -ENOSPC past LOOP_SIGNALS_MAX, -EINVAL for a bad number. */
+int loop_add_signal(struct ipcfs *fs, int signo,
+		    void (*on)(struct ipcfs *fs,
+			       const struct signalfd_siginfo *si));
 
 int loop_init(struct ipcfs *fs);
 void loop_fini(struct ipcfs *fs);
@@ -81,19 +100,7 @@ bool park_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 
 /* ---- nodes (node.c) ---------------------------------------------------- */
 
-enum node_type {
-	NODE_ROOT,
-	NODE_SIGNALS,
-	NODE_PROC_DIR,
-	NODE_SELF,
-	NODE_PID_DIR,
-	NODE_PID_FILE,
-	NODE_MQ_DIR,
-	NODE_QUEUE_DIR,
-	NODE_QUEUE_FILE,
-	NODE_SHM_DIR,
-	NODE_SHM_FILE,
-};
+struct node_ops; /* family.h */
 
 /*
  * One object of the tree as the kernel knows it.  A node lives while the
@@ -107,8 +114,8 @@ struct node {
 	uint64_t generation;
 	uint64_t nlookup;
 	unsigned int pins;
-	enum node_type type;
-	int sub;              /* enum pid_file / queue file number */
+	const struct node_ops *ops; /* what it does (family.h) */
+	int sub;              /* the family's number for it (file number) */
 	struct node *parent;  /* pinned by the child */
 	struct node *hnext;   /* hash chain */
 	bool hashed;
@@ -116,13 +123,11 @@ struct node {
 	char name[];
 };
 
-/* Fixed node ids of the top of the tree. */
+/*
+ * The root's node id; the families' top entries follow it (2, 3, ...,
+ * in the registry's order) and keep their ids while mounted.
+ */
 #define INO_ROOT FUSE_ROOT_ID
-#define INO_SIGNALS 2
-#define INO_PROC 3
-#define INO_MQ 4
-#define INO_SHM 5
-#define INO_FIRST_DYNAMIC 6
 
 struct node_table {
 	struct node **by_id;  /* index: node id */
@@ -136,7 +141,10 @@ struct node_table {
 	uint64_t generation;
 };
 
-int nodes_init(struct ipcfs *fs);
+int nodes_init(struct ipcfs *fs, const struct node_ops *root_ops);
+/* A top entry: a child of the root that is never freed (nodes_init). */
+struct node *node_new_top(struct ipcfs *fs, const char *name,
+			  const struct node_ops *ops);
 void nodes_fini(struct ipcfs *fs);
 struct node *node_get(struct ipcfs *fs, fuse_ino_t id);
 /* Finds a hashed child of @parent by name, or NULL. */
@@ -148,7 +156,7 @@ struct node *node_find(struct ipcfs *fs, struct node *parent,
  * with the node.  Returns NULL on ENOMEM (then @obj is released too).
  */
 struct node *node_new(struct ipcfs *fs, struct node *parent, const char *name,
-		      enum node_type type, int sub, void *obj);
+		      const struct node_ops *ops, int sub, void *obj);
 void node_unhash(struct ipcfs *fs, struct node *n);
 void node_pin(struct node *n);
 void node_unpin(struct ipcfs *fs, struct node *n);
@@ -210,9 +218,16 @@ struct ipcfs_opts {
 	char *mountpoint; /* malloc'ed by opts_parse() */
 };
 
-struct proc_family;
-struct mq_family;
-struct shm_family;
+struct family; /* family.h */
+
+/* A family of the registry and the state its init made. */
+struct family_slot {
+	const struct family *f;
+	void *state;
+	bool inited;
+};
+
+#define IPCFS_FAMILIES_MAX 8
 
 struct ipcfs {
 	struct fuse_session *se;
@@ -230,11 +245,10 @@ struct ipcfs {
 	struct notifier notifier;
 	struct passthru pt;           /* shm files' kernel passthrough */
 	struct usage usage;           /* what each user makes us hold */
-	struct proc_family *proc;
-	struct mq_family *mq;
-	struct shm_family *shm;
-	char *signals_text;
-	size_t signals_len;
+	struct family_slot families[IPCFS_FAMILIES_MAX];
+	size_t nfamilies;
+	struct loop_signal signals[LOOP_SIGNALS_MAX]; /* the families' */
+	size_t nsignals;
 	struct creds_env creds_env;   /* the server's namespaces */
 	uid_t server_uid;
 	time_t start_time;
@@ -253,13 +267,7 @@ static inline struct ipcfs *fs_of_req(fuse_req_t req)
 /* Timeouts (seconds) for names and attributes that are stable. */
 #define STABLE_TIMEOUT 1.0
 
-/* Real-time signal offset (from SIGRTMIN) used for mq_notify. */
-#define MQ_NOTIFY_SIGNAL_OFFSET 1
-
 /* Fills the attributes common to every object: times, links. */
 void attr_init(struct ipcfs *fs, struct stat *st, fuse_ino_t id, mode_t mode);
-
-/* Family hooks that the signal fd dispatches (mqueue.c). */
-void mq_on_signal(struct ipcfs *fs, int value);
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * The event loop: one epoll set over the FUSE channel, a signalfd and
- * whatever the families watch (pidfds, queue descriptors, inotify).  Each
+ * The event loop: one epoll set over the FUSE channel, a signalfd (the
+ * server's stop signals and those the families registered) and whatever
+ * the families watch (pidfds, queue descriptors, inotify).  Each
  * FUSE request is read and handled here; a request that has to wait is
  * parked on its object and answered later from here, so waiting costs no
  * thread.  Interrupts only mark a parked request: it is answered EINTR
@@ -10,6 +11,7 @@
 #define _GNU_SOURCE
 #include "ipcfs.h"
 
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -151,6 +153,25 @@ static void on_fuse(struct ipcfs *fs, struct watch *w, uint32_t events)
 	}
 }
 
+int loop_add_signal(struct ipcfs *fs, int signo,
+		    void (*on)(struct ipcfs *fs,
+			       const struct signalfd_siginfo *si))
+{
+	sigset_t set;
+
+	if (signo <= 0 || signo > SIGRTMAX || signo == SIGTERM ||
+	    signo == SIGINT || signo == SIGHUP)
+		return -EINVAL;
+	if (fs->nsignals == LOOP_SIGNALS_MAX)
+		return -ENOSPC;
+	sigemptyset(&set);
+	sigaddset(&set, signo);
+	/* it must never interrupt a system call of ours: blocked for good */
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	fs->signals[fs->nsignals++] = (struct loop_signal){ signo, on };
+	return 0;
+}
+
 static void on_signal(struct ipcfs *fs, struct watch *w, uint32_t events)
 {
 	struct signalfd_siginfo si;
@@ -159,10 +180,13 @@ static void on_signal(struct ipcfs *fs, struct watch *w, uint32_t events)
 	while (read(w->fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		int sig = (int)si.ssi_signo;
 
-		if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP)
+		if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) {
 			fuse_session_exit(fs->se);
-		else if (sig == SIGRTMIN + MQ_NOTIFY_SIGNAL_OFFSET)
-			mq_on_signal(fs, si.ssi_int);
+			continue;
+		}
+		for (size_t i = 0; i < fs->nsignals; i++)
+			if (fs->signals[i].signo == sig)
+				fs->signals[i].on(fs, &si);
 	}
 }
 
@@ -183,7 +207,8 @@ int loop_init(struct ipcfs *fs)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGRTMIN + MQ_NOTIFY_SIGNAL_OFFSET);
+	for (size_t i = 0; i < fs->nsignals; i++)
+		sigaddset(&set, fs->signals[i].signo);
 	fs->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (fs->sigfd < 0)
 		return -errno;

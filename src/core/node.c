@@ -7,7 +7,7 @@
  * or an open file holds it.
  */
 #define _GNU_SOURCE
-#include "ipcfs.h"
+#include "family.h"
 #include "node.h"
 
 #include <errno.h>
@@ -65,7 +65,7 @@ static int rehash(struct node_table *t, size_t size)
 }
 
 static struct node *alloc_node(struct ipcfs *fs, fuse_ino_t id,
-			       const char *name, enum node_type type)
+			       const char *name, const struct node_ops *ops)
 {
 	struct node_table *t = &fs->nodes;
 	struct node *n;
@@ -77,42 +77,51 @@ static struct node *alloc_node(struct ipcfs *fs, fuse_ino_t id,
 		return NULL;
 	strcpy(n->name, name);
 	n->id = id;
-	n->type = type;
+	n->ops = ops;
 	n->generation = ++t->generation;
 	t->by_id[id] = n;
 	t->count++;
 	return n;
 }
 
-int nodes_init(struct ipcfs *fs)
+void node_release_obj(struct ipcfs *fs, struct node *n)
 {
-	static const struct {
-		fuse_ino_t id;
-		const char *name;
-		enum node_type type;
-	} fixed[] = {
-		{ INO_ROOT, "", NODE_ROOT },
-		{ INO_SIGNALS, "signals", NODE_SIGNALS },
-		{ INO_PROC, "proc", NODE_PROC_DIR },
-		{ INO_MQ, "mq", NODE_MQ_DIR },
-		{ INO_SHM, "shm", NODE_SHM_DIR },
-	};
+	if (n->obj && n->ops->release_obj)
+		n->ops->release_obj(fs, n->obj);
+	n->obj = NULL;
+}
+
+int nodes_init(struct ipcfs *fs, const struct node_ops *root_ops)
+{
 	struct node_table *t = &fs->nodes;
+	struct node *root;
 
 	memset(t, 0, sizeof(*t));
-	t->next_id = INO_FIRST_DYNAMIC;
+	t->next_id = INO_ROOT + 1;
 	if (rehash(t, 1024))
 		return -ENOMEM;
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
-		struct node *n = alloc_node(fs, fixed[i].id, fixed[i].name,
-					    fixed[i].type);
-
-		if (!n)
-			return -ENOMEM;
-		n->pins = 1; /* the top of the tree never goes away */
-		n->parent = t->by_id[INO_ROOT];
-	}
+	root = alloc_node(fs, INO_ROOT, "", root_ops);
+	if (!root)
+		return -ENOMEM;
+	root->pins = 1; /* the top of the tree never goes away */
+	root->parent = root;
 	return 0;
+}
+
+struct node *node_new_top(struct ipcfs *fs, const char *name,
+			  const struct node_ops *ops)
+{
+	struct node *n = node_new(fs, node_get(fs, INO_ROOT), name, ops, 0,
+				  NULL);
+
+	if (n)
+		n->pins++; /* never freed while mounted */
+	return n;
+}
+
+struct node *node_top(struct ipcfs *fs, const char *name)
+{
+	return node_find(fs, node_get(fs, INO_ROOT), name);
 }
 
 void nodes_fini(struct ipcfs *fs)
@@ -174,7 +183,7 @@ void node_unhash(struct ipcfs *fs, struct node *n)
 }
 
 struct node *node_new(struct ipcfs *fs, struct node *parent, const char *name,
-		      enum node_type type, int sub, void *obj)
+		      const struct node_ops *ops, int sub, void *obj)
 {
 	struct node_table *t = &fs->nodes;
 	struct node *old = node_find(fs, parent, name);
@@ -188,7 +197,7 @@ struct node *node_new(struct ipcfs *fs, struct node *parent, const char *name,
 		id = t->free_ids[--t->nfree];
 	else
 		id = t->next_id++;
-	n = alloc_node(fs, id, name, type);
+	n = alloc_node(fs, id, name, ops);
 	if (!n) {
 		if (id == t->next_id - 1)
 			t->next_id--;
@@ -209,11 +218,8 @@ struct node *node_new(struct ipcfs *fs, struct node *parent, const char *name,
 	return n;
 
 out_nomem:
-	if (obj) {
-		struct node tmp = { .type = type, .sub = sub, .obj = obj };
-
-		node_release_obj(fs, &tmp);
-	}
+	if (obj && ops->release_obj)
+		ops->release_obj(fs, obj);
 	return NULL;
 }
 
@@ -236,7 +242,7 @@ static void node_free(struct ipcfs *fs, struct node *n)
 		  sizeof(*t->free_ids)))
 		t->free_ids[t->nfree++] = n->id;
 	free(n);
-	if (parent)
+	if (parent && parent != n)
 		node_unpin(fs, parent);
 }
 

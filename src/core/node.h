@@ -1,7 +1,6 @@
 /*
- * What the node table asks of the families: releasing the object a node
- * carries when the node goes away.  Kept apart from ipcfs.h so that the
- * table does not need to know the families' types.
+ * Releasing the object a node carries, through the node's own ops
+ * (release_obj): what the node table does when a node goes away.
  */
 #ifndef IPCFS_NODE_H
 #define IPCFS_NODE_H
@@ -9,7 +8,7 @@
 struct ipcfs;
 struct node;
 
-/* Drops the node's reference on its family object (fs.c dispatches). */
+/* Drops the node's reference on its object (n->ops->release_obj). */
 void node_release_obj(struct ipcfs *fs, struct node *n);
 
 #endif

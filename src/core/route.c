@@ -9,20 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const root_names[ROOT_NENTRIES] = {
-	[ROOT_SIGNALS] = "signals",
-	[ROOT_PROC] = "proc",
-	[ROOT_MQ] = "mq",
-	[ROOT_SHM] = "shm",
-};
-
-static const char *const pid_file_names[PF_NFILES] = {
-	[PF_SIGNAL] = "signal",	  [PF_WAIT] = "wait",
-	[PF_STATE] = "state",	  [PF_CAUGHT] = "caught",
-	[PF_BLOCKED] = "blocked", [PF_IGNORED] = "ignored",
-	[PF_PENDING] = "pending",
-};
-
 static const char *const queue_file_names[] = {
 	[QF_NEXT - QF_NEXT] = "next",
 	[QF_MAXMSG - QF_NEXT] = "maxmsg",
@@ -30,29 +16,12 @@ static const char *const queue_file_names[] = {
 	[QF_CURMSGS - QF_NEXT] = "curmsgs",
 };
 
-const char *root_entry_name(enum root_entry e)
+int fixed_find(const struct fixed_name *table, size_t count,
+	       const char *name)
 {
-	return root_names[e];
-}
-
-int route_root(const char *name)
-{
-	for (int i = 0; i < ROOT_NENTRIES; i++)
-		if (strcmp(name, root_names[i]) == 0)
-			return i;
-	return -ENOENT;
-}
-
-const char *pid_file_name(enum pid_file f)
-{
-	return pid_file_names[f];
-}
-
-int route_pid_file(const char *name)
-{
-	for (int i = 0; i < PF_NFILES; i++)
-		if (strcmp(name, pid_file_names[i]) == 0)
-			return i;
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(table[i].name, name) == 0)
+			return (int)i;
 	return -ENOENT;
 }
 

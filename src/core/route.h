@@ -22,26 +22,32 @@
 /* Priorities listed in a queue directory: 0..31, the POSIX minimum. */
 #define ROUTE_PRIO_LISTED 32
 
-/* Entries of the root directory. */
-enum root_entry {
-	ROOT_SIGNALS,
-	ROOT_PROC,
-	ROOT_MQ,
-	ROOT_SHM,
-	ROOT_NENTRIES,
+struct node_ops; /* family.h */
+
+/*
+ * A fixed name: one row per file whose name, mode and ops never change
+ * (the entries of the root, the files of a process directory), as the
+ * kernel's tgid_base_stuff[].  @sub is the family's own number for it
+ * (node->sub).  @mode holds the type bits and the permissions; @access
+ * is the one open(2) access mode a file may be opened with (O_RDONLY,
+ * O_WRONLY), checked by the family's open.
+ */
+struct fixed_name {
+	const char *name;
+	mode_t mode;
+	const struct node_ops *ops;
+	int sub;
+	int access;
+	/* the root only: this directory's statfs answers for the root */
+	bool statfs_root;
 };
 
-/* Files of a process directory, in listing order. */
-enum pid_file {
-	PF_SIGNAL,
-	PF_WAIT,
-	PF_STATE,
-	PF_CAUGHT,
-	PF_BLOCKED,
-	PF_IGNORED,
-	PF_PENDING,
-	PF_NFILES,
-};
+/*
+ * The row of @table (of @count) named exactly @name (a whole component:
+ * never a prefix): its index, or -ENOENT.
+ */
+int fixed_find(const struct fixed_name *table, size_t count,
+	       const char *name);
 
 /* Non-priority files of a queue directory, in listing order. */
 enum queue_file {
@@ -51,12 +57,6 @@ enum queue_file {
 	QF_CURMSGS,
 	QF_END,
 };
-
-const char *root_entry_name(enum root_entry e);
-int route_root(const char *name);                 /* enum root_entry or -ENOENT */
-
-const char *pid_file_name(enum pid_file f);
-int route_pid_file(const char *name);             /* enum pid_file or -ENOENT */
 
 /*
  * A process directory name: a canonical positive decimal pid ("1234";

@@ -1,6 +1,6 @@
 /*
  * Modes, inode numbers and texts of the message queue tree (see
- * mqattr.h).  Pure: the FUSE glue and the system calls live in mqueue.c
+ * mqattr.h).  Pure: the FUSE glue and the system calls live in mqfs.c
  * and mqio.c.
  */
 #define _GNU_SOURCE

@@ -15,15 +15,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static struct queue *queue_of(struct node *n)
+static const struct node_ops queue_dir_ops, queue_file_ops;
+
+/* A queue directory holds its queue; its files find it there. */
+static struct queue *queue_of_file(struct node *n)
 {
-	return n->type == NODE_QUEUE_DIR ? n->obj : n->parent->obj;
+	return n->parent->obj;
 }
 
 /* ---- names ---- */
@@ -32,7 +36,7 @@ static struct queue *queue_of(struct node *n)
 static int queue_by_name(struct ipcfs *fs, const char *name,
 			 struct queue **out)
 {
-	struct mq_family *mf = fs->mq;
+	struct mq_family *mf = mq_of(fs);
 	struct list_head *pos;
 	struct stat st;
 
@@ -97,31 +101,35 @@ static int lookup_queue(struct ipcfs *fs, struct node *dir, const char *name,
 	}
 	if (n && strcmp(((struct queue *)n->obj)->name, name) == 0)
 		queue_gone(fs, n->obj); /* the name is another queue now */
-	n = node_new(fs, dir, name, NODE_QUEUE_DIR, 0, q);
+	n = node_new(fs, dir, name, &queue_dir_ops, 0, q);
 	*out = n;
 	return n ? 0 : -ENOMEM;
 }
 
-static int mq_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
-		     const char *name, struct node **out)
+static int mq_dir_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
+			 const char *name, struct node **out)
 {
+	(void)req;
+	return lookup_queue(fs, dir, name, out);
+}
+
+static int queue_dir_lookup(struct ipcfs *fs, fuse_req_t req,
+			    struct node *dir, const char *name,
+			    struct node **out)
+{
+	struct queue *q = dir->obj;
 	struct node *n;
 	int f;
 
 	(void)req;
-	mqview_start(fs);
-	if (dir->type == NODE_MQ_DIR)
-		return lookup_queue(fs, dir, name, out);
-	if (dir->type != NODE_QUEUE_DIR)
-		return -ENOTDIR;
-	if (queue_of(dir)->gone)
+	if (q->gone)
 		return -ENOENT; /* like a removed directory */
 	f = route_queue_file(name);
 	if (f < 0)
 		return f;
 	n = node_find(fs, dir, name);
 	if (!n)
-		n = node_new(fs, dir, name, NODE_QUEUE_FILE, f, NULL);
+		n = node_new(fs, dir, name, &queue_file_ops, f, NULL);
 	*out = n;
 	return n ? 0 : -ENOMEM;
 }
@@ -132,8 +140,8 @@ static int queue_stat(struct ipcfs *fs, struct queue *q, struct stat *st)
 {
 	if (q->mqd != (mqd_t)-1)
 		return fstat(q->mqd, st) ? -errno : 0;
-	if (fs->mq->dirfd >= 0 &&
-	    fstatat(fs->mq->dirfd, q->name, st, AT_SYMLINK_NOFOLLOW) == 0)
+	if (mq_of(fs)->dirfd >= 0 &&
+	    fstatat(mq_of(fs)->dirfd, q->name, st, AT_SYMLINK_NOFOLLOW) == 0)
 		return 0;
 	return -ENOENT;
 }
@@ -155,38 +163,34 @@ static off_t queue_bytes(struct queue *q)
 	return mq_parse_status(text, &qsize, &pid) ? 0 : (off_t)qsize;
 }
 
-static void mq_root_attr(struct ipcfs *fs, struct node *n, struct stat *st)
+static int mq_dir_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 {
 	struct stat real;
 
 	attr_init(fs, st, n->id, S_IFDIR | 01777);
 	st->st_uid = 0;
 	st->st_gid = 0;
-	if (fs->mq->dirfd >= 0 && fstat(fs->mq->dirfd, &real) == 0) {
+	if (mq_of(fs)->dirfd >= 0 && fstat(mq_of(fs)->dirfd, &real) == 0) {
 		st->st_uid = real.st_uid;
 		st->st_gid = real.st_gid;
 		st->st_atim = real.st_atim;
 		st->st_mtim = real.st_mtim;
 		st->st_ctim = real.st_ctim;
 	}
+	return 0;
 }
 
-static int mq_tree_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
+/* A queue's directory (@file MQ_FILE_DIR) or one of its files. */
+static int queue_attr(struct ipcfs *fs, struct queue *q, int file,
+		      struct stat *st)
 {
-	struct queue *q;
 	struct stat real;
 	char text[24];
-	int file, err;
+	int err;
 
-	if (n->type == NODE_MQ_DIR) {
-		mq_root_attr(fs, n, st);
-		return 0;
-	}
-	q = queue_of(n);
 	err = queue_stat(fs, q, &real);
 	if (err)
 		return err;
-	file = n->type == NODE_QUEUE_DIR ? MQ_FILE_DIR : n->sub;
 	attr_init(fs, st, (fuse_ino_t)mq_ino(q->ino, file),
 		  file == MQ_FILE_DIR ? mq_dir_mode(real.st_mode)
 				      : mq_file_mode(real.st_mode, file));
@@ -211,20 +215,28 @@ static int mq_tree_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 	return 0;
 }
 
-static void mq_timeouts(struct ipcfs *fs, struct node *n, double *entry,
-			double *attr)
+static int queue_dir_getattr(struct ipcfs *fs, struct node *n,
+			     struct stat *st)
 {
-	struct queue *q;
+	return queue_attr(fs, n->obj, MQ_FILE_DIR, st);
+}
+
+static int queue_file_getattr(struct ipcfs *fs, struct node *n,
+			      struct stat *st)
+{
+	return queue_attr(fs, queue_of_file(n), n->sub, st);
+}
+
+static void queue_dir_timeouts(struct ipcfs *fs, struct node *n,
+			       double *entry, double *attr)
+{
+	struct queue *q = n->obj;
 
 	(void)fs;
 	*entry = *attr = STABLE_TIMEOUT;
-	if (n->type == NODE_MQ_DIR)
-		return;
-	q = queue_of(n);
-	if (q->gone ||
-	    (n->type == NODE_QUEUE_DIR && strcmp(n->name, q->name) != 0))
+	if (q->gone || strcmp(n->name, q->name) != 0)
 		*entry = *attr = 0; /* a removed queue, or a mkdir spec name */
-	else if (n->type == NODE_QUEUE_DIR)
+	else
 		/*
 		 * Other programs remove and make queues behind our back; the
 		 * inotify invalidation comes microseconds late, and a stale
@@ -233,51 +245,52 @@ static void mq_timeouts(struct ipcfs *fs, struct node *n, double *entry,
 		 * it cannot change on its own.
 		 */
 		*entry = 0;
-	else if (n->type == NODE_QUEUE_FILE && n->sub == QF_CURMSGS)
+}
+
+static void queue_file_timeouts(struct ipcfs *fs, struct node *n,
+				double *entry, double *attr)
+{
+	(void)fs;
+	*entry = *attr = STABLE_TIMEOUT;
+	if (queue_of_file(n)->gone)
+		*entry = *attr = 0; /* a removed queue */
+	else if (n->sub == QF_CURMSGS)
 		*attr = 0; /* its size changes with every message */
 }
 
-static void mq_release_obj(struct ipcfs *fs, struct node *n)
+static void queue_dir_release_obj(struct ipcfs *fs, void *obj)
 {
-	if (n->type == NODE_QUEUE_DIR && n->obj)
-		queue_put(fs, n->obj);
+	queue_put(fs, obj);
 }
 
 /* ---- directories ---- */
 
-/* No state per open directory: mqview_list() reads the view's one fd. */
-static int mq_opendir(struct ipcfs *fs, fuse_req_t req, struct dir_handle *dh)
+/*
+ * No state per open directory: mqview_list() reads the view's one fd.
+ * Offsets: 1 ".", 2 "..", then the mqueue file system's own (3, 4, ...).
+ */
+static int mq_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
+			  struct dirbuf *b, off_t off)
 {
-	(void)req;
 	(void)dh;
-	mqview_start(fs);
-	return 0;
-}
-
-/* Offsets: 1 ".", 2 "..", then the mqueue file system's own (3, 4, ...). */
-static int readdir_queues(struct ipcfs *fs, struct dirbuf *b, off_t off)
-{
-	if (off < 1 && !dirbuf_add(b, ".", INO_MQ, S_IFDIR, 1))
+	if (off < 1 && !dirbuf_add(b, ".", mq_of(fs)->dir->id, S_IFDIR, 1))
 		return 0;
 	if (off < 2 && !dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2))
 		return 0;
 	return mqview_list(fs, b, off);
 }
 
-static int mq_readdir(struct ipcfs *fs, struct dir_handle *dh,
-		      struct dirbuf *b, off_t off)
+static int queue_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
+			     struct dirbuf *b, off_t off)
 {
-	struct queue *q;
+	struct queue *q = dh->h.node->obj;
 	char name[16];
 	off_t next;
 
-	if (dh->h.node->type == NODE_MQ_DIR)
-		return readdir_queues(fs, b, off);
-	q = dh->h.node->obj;
 	if (off < 1 && !dirbuf_add(b, ".", mq_ino(q->ino, MQ_FILE_DIR),
 				   S_IFDIR, 1))
 		return 0;
-	if (off < 2 && !dirbuf_add(b, "..", INO_MQ, S_IFDIR, 2))
+	if (off < 2 && !dirbuf_add(b, "..", mq_of(fs)->dir->id, S_IFDIR, 2))
 		return 0;
 	/* next, 0..31, maxmsg, msgsize, curmsgs */
 	for (int i = 0; i < 1 + ROUTE_PRIO_LISTED + QF_END - QF_MAXMSG; i++) {
@@ -391,8 +404,8 @@ static int do_create(void *arg)
 	return a->mqd == (mqd_t)-1 ? -errno : 0;
 }
 
-static int mq_mkdir(struct ipcfs *fs, fuse_req_t req, struct node *dir,
-		    const char *spec, mode_t mode, struct node **out)
+static int mq_dir_mkdir(struct ipcfs *fs, fuse_req_t req, struct node *dir,
+			const char *spec, mode_t mode, struct node **out)
 {
 	char name[ROUTE_NAME_MAX + 1];
 	struct create_args a = { .name = name, .mode = mq_queue_mode(mode) };
@@ -403,9 +416,6 @@ static int mq_mkdir(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 	struct node *n;
 	int err;
 
-	mqview_start(fs);
-	if (dir->type != NODE_MQ_DIR)
-		return -EPERM; /* nothing but files inside a queue */
 	err = route_mkdir_queue(spec, name, &maxmsg, &msgsize);
 	if (err)
 		return err;
@@ -422,7 +432,7 @@ static int mq_mkdir(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 	if (err)
 		return err;
 	/* a spec name gets its own node, with timeouts 0 (see above) */
-	n = node_new(fs, dir, spec, NODE_QUEUE_DIR, 0, q);
+	n = node_new(fs, dir, spec, &queue_dir_ops, 0, q);
 	*out = n;
 	return n ? 0 : -ENOMEM;
 }
@@ -435,14 +445,13 @@ static int do_unlink(void *arg)
 	return mq_unlink(path) ? -errno : 0;
 }
 
-static int mq_rmdir(struct ipcfs *fs, fuse_req_t req, struct node *dir,
-		    const char *name)
+static int mq_dir_rmdir(struct ipcfs *fs, fuse_req_t req, struct node *dir,
+			const char *name)
 {
 	struct list_head *pos, *tmp;
 	int err;
 
-	if (dir->type != NODE_MQ_DIR)
-		return -ENOTDIR;
+	(void)dir;
 	err = route_ipc_name(name);
 	if (err)
 		return err;
@@ -450,7 +459,7 @@ static int mq_rmdir(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 	err = as_caller(req, do_unlink, (void *)name);
 	if (err)
 		return err;
-	list_for_each_safe(pos, tmp, &fs->mq->queues) {
+	list_for_each_safe(pos, tmp, &mq_of(fs)->queues) {
 		struct queue *q = list_entry(pos, struct queue, link);
 
 		if (!q->gone && strcmp(q->name, name) == 0)
@@ -496,30 +505,36 @@ static int do_setattr(void *arg)
 	return 0;
 }
 
-static int mq_tree_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
-		      struct stat *attr, int to_set, struct handle *h)
+static int queue_file_setattr(struct ipcfs *fs, fuse_req_t req,
+			      struct node *n, struct stat *attr, int to_set,
+			      struct handle *h)
 {
 	const int times = FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME |
 			  FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW |
 			  FUSE_SET_ATTR_CTIME;
+
+	(void)fs;
+	(void)req;
+	if (h)
+		mqio_used(h);
+	/*
+	 * `>` and sshfs truncate before writing, touch sets times: on a
+	 * priority file these mean nothing and are accepted.
+	 */
+	if (mq_file_is_priority(n->sub) &&
+	    !(to_set & ~(times | FUSE_SET_ATTR_SIZE)) &&
+	    (!(to_set & FUSE_SET_ATTR_SIZE) || attr->st_size == 0))
+		return 0;
+	return -EPERM;
+}
+
+static int queue_dir_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
+			     struct stat *attr, int to_set, struct handle *h)
+{
 	struct setattr_args a = { .attr = attr, .to_set = to_set };
 	int err;
 
-	if (n->type == NODE_QUEUE_FILE) {
-		if (h)
-			mqio_used(h);
-		/*
-		 * `>` and sshfs truncate before writing, touch sets times:
-		 * on a priority file these mean nothing and are accepted.
-		 */
-		if (mq_file_is_priority(n->sub) &&
-		    !(to_set & ~(times | FUSE_SET_ATTR_SIZE)) &&
-		    (!(to_set & FUSE_SET_ATTR_SIZE) || attr->st_size == 0))
-			return 0;
-		return -EPERM;
-	}
-	if (n->type != NODE_QUEUE_DIR)
-		return -EPERM;
+	(void)h;
 	if (to_set & FUSE_SET_ATTR_SIZE)
 		return -EISDIR;
 	a.q = n->obj;
@@ -533,12 +548,10 @@ static int mq_tree_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
 
 /* ---- files ---- */
 
-static int mq_file_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
-			struct fuse_file_info *fi)
+static int queue_file_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
+			   struct fuse_file_info *fi)
 {
-	if (n->type != NODE_QUEUE_FILE)
-		return -EISDIR;
-	return mqio_open(fs, n, queue_of(n), fi, fuse_req_ctx(req)->uid);
+	return mqio_open(fs, n, queue_of_file(n), fi, fuse_req_ctx(req)->uid);
 }
 
 /*
@@ -547,7 +560,7 @@ static int mq_file_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
  * that is what df -i shows: files used and free.  Blocks stay 0, as on
  * mqueue: memory for messages is charged per user (RLIMIT_MSGQUEUE).
  */
-static int mq_statfs(struct ipcfs *fs, struct node *n, struct statvfs *st)
+static int mq_dir_statfs(struct ipcfs *fs, struct node *n, struct statvfs *st)
 {
 	long max = sysctl_value("queues_max", 256);
 	unsigned long count = 0;
@@ -559,7 +572,7 @@ static int mq_statfs(struct ipcfs *fs, struct node *n, struct statvfs *st)
 	memset(st, 0, sizeof(*st));
 	st->f_bsize = st->f_frsize = 4096;
 	st->f_namemax = NAME_MAX;
-	fd = fs->mq->dirfd < 0 ? -1 : openat(fs->mq->dirfd, ".",
+	fd = mq_of(fs)->dirfd < 0 ? -1 : openat(mq_of(fs)->dirfd, ".",
 					     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	d = fd < 0 ? NULL : fdopendir(fd);
 	if (d) {
@@ -574,43 +587,72 @@ static int mq_statfs(struct ipcfs *fs, struct node *n, struct statvfs *st)
 	return 0;
 }
 
-const struct family_ops mq_family_ops = {
-	.lookup = mq_lookup,
-	.getattr = mq_tree_getattr,
-	.timeouts = mq_timeouts,
-	.opendir = mq_opendir,
-	.readdir = mq_readdir,
-	.open = mq_file_open,
+/* ---- the tables ---- */
+
+static const struct node_ops mq_dir_ops = {
+	.lookup = mq_dir_lookup,
+	.getattr = mq_dir_getattr,
+	.readdir = mq_dir_readdir,
+	.mkdir = mq_dir_mkdir,
+	.rmdir = mq_dir_rmdir,
+	.statfs = mq_dir_statfs,
+};
+
+static const struct node_ops queue_dir_ops = {
+	.lookup = queue_dir_lookup,
+	.getattr = queue_dir_getattr,
+	.timeouts = queue_dir_timeouts,
+	.readdir = queue_dir_readdir,
+	.setattr = queue_dir_setattr,
+	.release_obj = queue_dir_release_obj,
+};
+
+/* next and the priority files (mqio.c), maxmsg, msgsize, curmsgs */
+static const struct node_ops queue_file_ops = {
+	.getattr = queue_file_getattr,
+	.timeouts = queue_file_timeouts,
+	.open = queue_file_open,
 	.read = mqio_read,
 	.write = mqio_write,
 	.poll = mqio_poll,
 	.release = mqio_release,
-	.setattr = mq_tree_setattr,
-	.mkdir = mq_mkdir,
-	.rmdir = mq_rmdir,
-	.statfs = mq_statfs,
-	.release_obj = mq_release_obj,
+	.setattr = queue_file_setattr,
 };
 
-int mq_init(struct ipcfs *fs)
+static const struct fixed_name mq_top[] = {
+	{ "mq", S_IFDIR | 01777, &mq_dir_ops, 0, 0, false },
+};
+
+/* ---- the family ---- */
+
+static int mq_init(struct ipcfs *fs, void **state)
 {
 	struct mq_family *mf = calloc(1, sizeof(*mf));
 
 	if (!mf)
 		return -ENOMEM;
+	*state = mf;
+	mf->dir = node_top(fs, "mq");
 	mf->mntfd = mf->dirfd = mf->inofd = -1;
 	mf->next_id = 1;
 	list_init(&mf->queues);
 	list_init(&mf->users);
 	mf->bg_room = mqio_background_room();
-	fs->mq = mf;
+	mf->serve = queue_serve;
 	mqview_open(mf);
-	return 0;
+	return loop_add_signal(fs, SIGRTMIN + MQ_NOTIFY_SIGNAL_OFFSET,
+			       mq_on_signal);
 }
 
-void mq_fini(struct ipcfs *fs)
+static int mq_start(struct ipcfs *fs, void *state)
 {
-	struct mq_family *mf = fs->mq;
+	(void)state;
+	return mqview_start(fs);
+}
+
+static void mq_fini(struct ipcfs *fs, void *state)
+{
+	struct mq_family *mf = state;
 
 	if (!mf)
 		return;
@@ -618,5 +660,13 @@ void mq_fini(struct ipcfs *fs)
 	mqview_close(fs);
 	free(mf->scratch);
 	free(mf);
-	fs->mq = NULL;
 }
+
+const struct family mq_family = {
+	.name = "mq",
+	.top = mq_top,
+	.ntop = sizeof(mq_top) / sizeof(mq_top[0]),
+	.init = mq_init,
+	.start = mq_start,
+	.fini = mq_fini,
+};

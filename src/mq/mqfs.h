@@ -1,5 +1,5 @@
 /*
- * The message queue family's inside, shared by the tree (mqueue.c: names,
+ * The message queue family's inside, shared by the tree (mqfs.c: names,
  * directories, create/remove, attributes), the view of the mqueue file
  * system (mqview.c), the queue objects and their wake-ups (mqobj.c: the
  * mq_notify discipline) and the traffic (mqio.c: sending, receiving,
@@ -18,6 +18,9 @@
 #include "mqattr.h"
 
 #include <mqueue.h>
+
+/* Real-time signal offset (from SIGRTMIN) used for mq_notify. */
+#define MQ_NOTIFY_SIGNAL_OFFSET 1
 
 struct queue {
 	struct list_head link; /* on mq_family.queues */
@@ -47,6 +50,7 @@ struct queue {
  * empty messages, capped per user (see mqio.c for the numbers and why).
  * An entry lives while any count is non-zero.
  */
+
 struct mq_user {
 	struct list_head link; /* on mq_family.users */
 	uid_t uid;
@@ -57,6 +61,7 @@ struct mq_user {
 };
 
 struct mq_family {
+	struct node *dir; /* mq/ */
 	int mntfd;   /* the private detached mqueue mount, or -1 */
 	int dirfd;   /* its root (or /dev/mqueue's), a directory fd, or -1 */
 	int inofd;   /* inotify on dirfd, or -1 */
@@ -70,14 +75,21 @@ struct mq_family {
 	struct list_head users;  /* struct mq_user, the few that hold any */
 	unsigned int parked_bg;  /* parked requests of O_DIRECT files, all */
 	unsigned int bg_room;    /* the kernel's max_background for us */
+	/* serves a queue that woke (mqio.c's queue_serve, set at init) */
+	void (*serve)(struct ipcfs *fs, struct queue *q);
 };
+
+static inline struct mq_family *mq_of(struct ipcfs *fs)
+{
+	return family_state(fs, "mq");
+}
 
 /* ---- the view of the mqueue file system (mqview.c) ---- */
 
 /* Opens the view at start, saying on stderr what is missing. */
 void mqview_open(struct mq_family *mf);
-/* Puts the inotify watch in the loop (which exists only after init). */
-void mqview_start(struct ipcfs *fs);
+/* Puts the inotify watch in the loop (the family's start). */
+int mqview_start(struct ipcfs *fs);
 void mqview_close(struct ipcfs *fs);
 /* Lists the queues after offset @off (>= 2) into @b: 0 or -errno. */
 int mqview_list(struct ipcfs *fs, struct dirbuf *b, off_t off);
@@ -98,6 +110,8 @@ void queue_notify_attrs(struct ipcfs *fs, struct queue *q);
 int queue_get_or_open(struct ipcfs *fs, const char *name, ino_t ino,
 		      mqd_t mqd, struct queue **out);
 struct queue *queue_find_ino(struct ipcfs *fs, ino_t ino);
+/* The queue whose mq_notify signal carries @id, or NULL. */
+struct queue *queue_find_id(struct ipcfs *fs, int id);
 void queue_get(struct queue *q);
 void queue_put(struct ipcfs *fs, struct queue *q);
 /* Messages in the queue now (mq_getattr), 0 on error. */
@@ -117,6 +131,8 @@ bool queue_arm(struct ipcfs *fs, struct queue *q);
 unsigned int mqio_background_room(void);
 /* Puts back what the server still holds and frees every object. */
 void queues_fini(struct ipcfs *fs);
+/* Our mq_notify signal arrived (the loop's signalfd): serve its queue. */
+void mq_on_signal(struct ipcfs *fs, const struct signalfd_siginfo *si);
 /* Serves parked requests and pollers, then arms or disarms wake-ups. */
 void queue_serve(struct ipcfs *fs, struct queue *q);
 int mqio_open(struct ipcfs *fs, struct node *n, struct queue *q,

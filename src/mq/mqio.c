@@ -261,7 +261,7 @@ static int scratch_reserve(struct mq_family *mf, size_t size)
 /* Takes the next message: 1 taken, 0 none there, or -errno. */
 static int take_message(struct ipcfs *fs, struct queue *q, struct taken_msg *m)
 {
-	struct mq_family *mf = fs->mq;
+	struct mq_family *mf = mq_of(fs);
 	ssize_t n;
 	int err;
 
@@ -409,7 +409,7 @@ static void serve_readers(struct ipcfs *fs, struct queue *q)
 				break;
 		}
 		unpark(pk);
-		acct_done(fs->mq, q, &((struct parked_read *)pk)->acct);
+		acct_done(mq_of(fs), q, &((struct parked_read *)pk)->acct);
 		if (mh->taken)
 			serve_taken(pk->req, mh, pk->size, pk->off);
 		else if (r < 0)
@@ -445,7 +445,7 @@ static void serve_senders(struct ipcfs *fs, struct queue *q)
 			err = errno;
 		}
 		unpark(&pw->pk);
-		acct_done(fs->mq, q, &pw->acct);
+		acct_done(mq_of(fs), q, &pw->acct);
 		if (pw->pk.req) {
 			if (err)
 				fuse_reply_err(pw->pk.req, err);
@@ -506,6 +506,16 @@ static void update_pending(struct ipcfs *fs, struct queue *q)
 	}
 }
 
+void mq_on_signal(struct ipcfs *fs, const struct signalfd_siginfo *si)
+{
+	struct queue *q = queue_find_id(fs, si->ssi_int);
+
+	if (!q)
+		return; /* the queue object is gone: nothing waits */
+	q->notify_held = false; /* notifications are one-shot */
+	queue_serve(fs, q);
+}
+
 void queue_serve(struct ipcfs *fs, struct queue *q)
 {
 	if (q->mqd == (mqd_t)-1)
@@ -553,7 +563,7 @@ int mqio_open(struct ipcfs *fs, struct node *n, struct queue *q,
 	list_init(&mh->poll_link);
 	if (mq_file_is_priority(file) && (fi->flags & O_TRUNC) &&
 	    !queue_has_room(q)) {
-		err = reserve_deferred(fs->mq, q, mh, uid);
+		err = reserve_deferred(mq_of(fs), q, mh, uid);
 		if (err) {
 			free(mh);
 			return err;
@@ -597,7 +607,7 @@ static void reader_unlinked(struct ipcfs *fs, struct parked *pk)
 {
 	struct queue *q = ((struct mq_handle *)pk->h)->q;
 
-	acct_done(fs->mq, q, &((struct parked_read *)pk)->acct);
+	acct_done(mq_of(fs), q, &((struct parked_read *)pk)->acct);
 	queue_settle(fs, q);
 }
 
@@ -621,7 +631,7 @@ static bool park_next(struct ipcfs *fs, fuse_req_t req, struct mq_handle *mh,
 		fuse_reply_err(req, ENOMEM);
 		return false;
 	}
-	err = acct_park(fs->mq, q, fuse_req_ctx(req)->uid,
+	err = acct_park(mq_of(fs), q, fuse_req_ctx(req)->uid,
 			mh->h.flags & O_DIRECT, 0, &pr->acct);
 	if (err) {
 		free(pr);
@@ -685,7 +695,7 @@ static void sender_unlinked(struct ipcfs *fs, struct parked *pk)
 {
 	struct queue *q = ((struct mq_handle *)pk->h)->q;
 
-	acct_done(fs->mq, q, &((struct parked_write *)pk)->acct);
+	acct_done(mq_of(fs), q, &((struct parked_write *)pk)->acct);
 	queue_settle(fs, q);
 }
 
@@ -703,11 +713,11 @@ static int park_send(struct ipcfs *fs, struct queue *q, fuse_req_t req,
 	if (!pw)
 		return -ENOMEM;
 	if (req) {
-		err = acct_park(fs->mq, q, uid, mh->h.flags & O_DIRECT, size,
+		err = acct_park(mq_of(fs), q, uid, mh->h.flags & O_DIRECT, size,
 				&pw->acct);
 	} else {
 		/* its open's reservation was just given back: count it now */
-		pw->acct.u = user_get(fs->mq, uid);
+		pw->acct.u = user_get(mq_of(fs), uid);
 		pw->acct.deferred = true;
 		err = pw->acct.u ? 0 : -ENOMEM;
 		if (!err)
@@ -958,7 +968,7 @@ static void flush_at_exit(struct ipcfs *fs, struct queue *q,
 				 deadline))
 			exit_lost(xl, pw->len, errno, &counted);
 		list_del(&pw->pk.link);
-		acct_done(fs->mq, q, &pw->acct);
+		acct_done(mq_of(fs), q, &pw->acct);
 		free(pw);
 	}
 	update_pending(fs, q);
@@ -971,8 +981,8 @@ void queues_fini(struct ipcfs *fs)
 
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += 1;
-	while (!list_empty(&fs->mq->queues)) {
-		struct queue *q = list_first_entry(&fs->mq->queues,
+	while (!list_empty(&mq_of(fs)->queues)) {
+		struct queue *q = list_first_entry(&mq_of(fs)->queues,
 						   struct queue, link);
 
 		queue_get(q);
@@ -989,8 +999,8 @@ void queues_fini(struct ipcfs *fs)
 			 xl.messages == 1 ? "" : "s", xl.bytes, xl.queues,
 			 xl.queues == 1 ? "" : "s",
 			 xl.messages == 1 ? "is" : "are", strerror(xl.err));
-	while (!list_empty(&fs->mq->users)) {
-		struct mq_user *u = list_first_entry(&fs->mq->users,
+	while (!list_empty(&mq_of(fs)->users)) {
+		struct mq_user *u = list_first_entry(&mq_of(fs)->users,
 						     struct mq_user, link);
 
 		list_del(&u->link);

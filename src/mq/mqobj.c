@@ -4,10 +4,12 @@
  * opens on it (O_NONBLOCK).  Never a second one: closing any descriptor
  * of a queue drops this process's mq_notify registration.  Also how a
  * queue wakes the loop: its mq_notify registration (a real-time signal
- * that the loop's signalfd hands to mq_on_signal) while anything waits
+ * that the loop's signalfd hands to mq_on_signal, mqio.c) while anything waits
  * for a message, the descriptor in the epoll set when another program
- * holds the registration or when something waits for room.  Loop thread
- * only.
+ * holds the registration or when something waits for room.  A wake-up
+ * is passed up to the traffic (mqio.c) through mq_family.serve, which
+ * mqio.c sets: this file is below it and calls nothing of it.  Loop
+ * thread only.
  */
 #define _GNU_SOURCE
 #include "mqfs.h"
@@ -51,7 +53,7 @@ struct queue *queue_find_ino(struct ipcfs *fs, ino_t ino)
 {
 	struct list_head *pos;
 
-	list_for_each(pos, &fs->mq->queues) {
+	list_for_each(pos, &mq_of(fs)->queues) {
 		struct queue *q = list_entry(pos, struct queue, link);
 
 		if (q->ino == ino && !q->gone)
@@ -60,11 +62,11 @@ struct queue *queue_find_ino(struct ipcfs *fs, ino_t ino)
 	return NULL;
 }
 
-static struct queue *queue_find_id(struct ipcfs *fs, int id)
+struct queue *queue_find_id(struct ipcfs *fs, int id)
 {
 	struct list_head *pos;
 
-	list_for_each(pos, &fs->mq->queues) {
+	list_for_each(pos, &mq_of(fs)->queues) {
 		struct queue *q = list_entry(pos, struct queue, link);
 
 		if (q->id == id)
@@ -99,9 +101,9 @@ static int queue_new(struct ipcfs *fs, const char *name, mqd_t mqd,
 		return -ENOMEM;
 	strcpy(q->name, name);
 	q->refs = 1;
-	q->id = fs->mq->next_id++;
-	if (fs->mq->next_id <= 0)
-		fs->mq->next_id = 1;
+	q->id = mq_of(fs)->next_id++;
+	if (mq_of(fs)->next_id <= 0)
+		mq_of(fs)->next_id = 1;
 	q->ino = st->st_ino;
 	q->mqd = mqd;
 	q->maxmsg = attr->mq_maxmsg;
@@ -111,7 +113,7 @@ static int queue_new(struct ipcfs *fs, const char *name, mqd_t mqd,
 	list_init(&q->returns);
 	list_init(&q->pollers_in);
 	list_init(&q->pollers_out);
-	list_add_tail(&q->link, &fs->mq->queues);
+	list_add_tail(&q->link, &mq_of(fs)->queues);
 	*out = q;
 	return 0;
 }
@@ -147,7 +149,7 @@ int queue_get_or_open(struct ipcfs *fs, const char *name, ino_t ino,
 		close(mqd);
 		q->notify_held = false;
 		queue_get(q);
-		queue_serve(fs, q);
+		mq_of(fs)->serve(fs, q);
 		*out = q;
 		return 0;
 	}
@@ -186,10 +188,11 @@ static long notify_owner(struct queue *q)
 
 /* ---- wake-ups ---- */
 
+/* The traffic's serve (mqio.c), called up through the family. */
 static void queue_ready(struct ipcfs *fs, struct watch *w, uint32_t events)
 {
 	(void)events;
-	queue_serve(fs, container_of(w, struct queue, watch));
+	mq_of(fs)->serve(fs, container_of(w, struct queue, watch));
 }
 
 static void set_events(struct ipcfs *fs, struct queue *q, uint32_t events)
@@ -249,14 +252,4 @@ bool queue_arm(struct ipcfs *fs, struct queue *q)
 		events |= EPOLLOUT;
 	set_events(fs, q, events);
 	return newly;
-}
-
-void mq_on_signal(struct ipcfs *fs, int value)
-{
-	struct queue *q = fs->mq ? queue_find_id(fs, value) : NULL;
-
-	if (!q)
-		return; /* the queue object is gone: nothing waits */
-	q->notify_held = false; /* notifications are one-shot */
-	queue_serve(fs, q);
 }

@@ -28,23 +28,25 @@
 
 static void on_inotify(struct ipcfs *fs, struct watch *w, uint32_t events);
 
-/* Puts the inotify fd in the loop, which exists only after mq_init. */
-void mqview_start(struct ipcfs *fs)
+/* Puts the inotify fd in the loop: the family's start. */
+int mqview_start(struct ipcfs *fs)
 {
-	struct mq_family *mf = fs->mq;
+	struct mq_family *mf = mq_of(fs);
+	int err;
 
-	if (mf->started || mf->inofd < 0 || fs->epfd < 0)
-		return;
-	if (loop_add(fs, &mf->ino_watch, mf->inofd, EPOLLIN, on_inotify))
-		log_warn("cannot watch the queues: %s",
-			 strerror(errno));
-	mf->started = true;
+	if (mf->inofd < 0)
+		return 0;
+	err = loop_add(fs, &mf->ino_watch, mf->inofd, EPOLLIN, on_inotify);
+	if (err)
+		log_warn("cannot watch the queues: %s", strerror(-err));
+	mf->started = !err;
+	return 0;
 }
 
 /* A queue whose name now means something else: forget the name. */
 void queue_gone(struct ipcfs *fs, struct queue *q)
 {
-	struct node *n = node_find(fs, node_get(fs, INO_MQ), q->name);
+	struct node *n = node_find(fs, mq_of(fs)->dir, q->name);
 
 	q->gone = true;
 	if (n && n->obj == q)
@@ -56,9 +58,9 @@ void queue_recheck(struct ipcfs *fs, struct queue *q)
 {
 	struct stat st;
 
-	if (q->gone || fs->mq->dirfd < 0)
+	if (q->gone || mq_of(fs)->dirfd < 0)
 		return;
-	if (fstatat(fs->mq->dirfd, q->name, &st, AT_SYMLINK_NOFOLLOW) ||
+	if (fstatat(mq_of(fs)->dirfd, q->name, &st, AT_SYMLINK_NOFOLLOW) ||
 	    st.st_ino != q->ino)
 		queue_gone(fs, q);
 }
@@ -66,7 +68,7 @@ void queue_recheck(struct ipcfs *fs, struct queue *q)
 /* Drops the kernel's cached attributes of a queue and of its files. */
 void queue_notify_attrs(struct ipcfs *fs, struct queue *q)
 {
-	struct node *dir = node_find(fs, node_get(fs, INO_MQ), q->name);
+	struct node *dir = node_find(fs, mq_of(fs)->dir, q->name);
 	char name[16];
 
 	if (!dir || dir->obj != q)
@@ -87,7 +89,7 @@ static void name_changed(struct ipcfs *fs, const char *name, uint32_t mask)
 {
 	struct list_head *pos, *tmp;
 
-	list_for_each_safe(pos, tmp, &fs->mq->queues) {
+	list_for_each_safe(pos, tmp, &mq_of(fs)->queues) {
 		struct queue *q = list_entry(pos, struct queue, link);
 
 		if (q->gone || strcmp(q->name, name) != 0)
@@ -97,19 +99,20 @@ static void name_changed(struct ipcfs *fs, const char *name, uint32_t mask)
 			queue_notify_attrs(fs, q);
 	}
 	if (mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO))
-		notify_entry(&fs->notifier, INO_MQ, name);
+		notify_entry(&fs->notifier, mq_of(fs)->dir->id, name);
 }
 
 static void recheck_all(struct ipcfs *fs)
 {
 	struct list_head *pos, *tmp;
 
-	list_for_each_safe(pos, tmp, &fs->mq->queues) {
+	list_for_each_safe(pos, tmp, &mq_of(fs)->queues) {
 		struct queue *q = list_entry(pos, struct queue, link);
 
 		if (!q->gone) {
 			queue_recheck(fs, q);
-			notify_entry(&fs->notifier, INO_MQ, q->name);
+			notify_entry(&fs->notifier, mq_of(fs)->dir->id,
+				     q->name);
 		}
 	}
 }
@@ -252,7 +255,7 @@ static bool emit_queue(struct dirbuf *b, const struct dir_entry *e, void *arg)
  */
 int mqview_list(struct ipcfs *fs, struct dirbuf *b, off_t off)
 {
-	struct mq_family *mf = fs->mq;
+	struct mq_family *mf = mq_of(fs);
 
 	if (mf->dirfd < 0)
 		return 0;
@@ -262,7 +265,7 @@ int mqview_list(struct ipcfs *fs, struct dirbuf *b, off_t off)
 
 void mqview_close(struct ipcfs *fs)
 {
-	struct mq_family *mf = fs->mq;
+	struct mq_family *mf = mq_of(fs);
 
 	if (mf->started)
 		loop_remove(fs, &mf->ino_watch);

@@ -69,8 +69,19 @@ struct proc_family {
 	struct watch tick;
 	int timerfd;
 	int listfd;    /* /proc, read by every listing of proc/; or -1 */
+	struct node *dir; /* proc/ */
+	char *signals_text; /* /signals: the signal table (signame.h) */
+	size_t signals_len;
 	off_t list_at; /* where listfd stands, -1: unknown (dir_scan) */
 };
+
+static struct proc_family *proc_of(struct ipcfs *fs)
+{
+	return family_state(fs, "proc");
+}
+
+static const struct node_ops self_ops, pid_dir_ops;
+static const struct fixed_name pid_files[PF_NFILES];
 
 /* How often the end of a process is checked for without pidfds. */
 #define POLL_INTERVAL_NS (50 * 1000 * 1000)
@@ -149,7 +160,7 @@ static void pidobj_ended(struct ipcfs *fs, struct pidobj *p)
 		handle_notify_poll(&ph->h);
 	}
 	snprintf(name, sizeof(name), "%d", (int)p->pid);
-	notify_entry(&fs->notifier, INO_PROC, name);
+	notify_entry(&fs->notifier, proc_of(fs)->dir->id, name);
 }
 
 static void pidobj_ready(struct ipcfs *fs, struct watch *w, uint32_t events)
@@ -183,7 +194,7 @@ static void pidobj_put(struct ipcfs *fs, struct pidobj *p)
 
 static void on_tick(struct ipcfs *fs, struct watch *w, uint32_t events)
 {
-	struct proc_family *pf = fs->proc;
+	struct proc_family *pf = proc_of(fs);
 	struct list_head *pos, *n;
 	uint64_t ticks;
 
@@ -211,7 +222,7 @@ static void on_tick(struct ipcfs *fs, struct watch *w, uint32_t events)
  */
 static void pidobj_watch_end(struct ipcfs *fs, struct pidobj *p)
 {
-	struct proc_family *pf = fs->proc;
+	struct proc_family *pf = proc_of(fs);
 	struct itimerspec every = {
 		.it_interval.tv_nsec = POLL_INTERVAL_NS,
 		.it_value.tv_nsec = POLL_INTERVAL_NS,
@@ -233,7 +244,7 @@ static void pidobj_watch_end(struct ipcfs *fs, struct pidobj *p)
 
 static int pidobj_new(struct ipcfs *fs, pid_t pid, struct pidobj **out)
 {
-	struct proc_family *pf = fs->proc;
+	struct proc_family *pf = proc_of(fs);
 	struct pidobj *p;
 	struct proc_stat ps;
 	char text[1024];
@@ -293,33 +304,38 @@ static int caller_sees(struct ipcfs *fs, fuse_req_t req, pid_t pid)
 	return err;
 }
 
-static struct pidobj *pidobj_of(struct node *n)
+/* A process directory holds its pidobj; its files find it there. */
+static struct pidobj *pidobj_of_file(struct node *n)
 {
-	return n->type == NODE_PID_DIR ? n->obj : n->parent->obj;
+	return n->parent->obj;
 }
 
-static int proc_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
-		       const char *name, struct node **out)
+static int pid_dir_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
+			  const char *name, struct node **out)
+{
+	struct node *n = node_find(fs, dir, name);
+	int f = fixed_find(pid_files, PF_NFILES, name);
+
+	(void)req;
+	if (f < 0)
+		return f;
+	if (!n)
+		n = node_new(fs, dir, name, pid_files[f].ops, f, NULL);
+	*out = n;
+	return n ? 0 : -ENOMEM;
+}
+
+static int proc_dir_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
+			   const char *name, struct node **out)
 {
 	struct node *n = node_find(fs, dir, name);
 	struct pidobj *p;
 	pid_t pid;
-	int f, err;
+	int err;
 
-	if (dir->type == NODE_PID_DIR) {
-		f = route_pid_file(name);
-		if (f < 0)
-			return f;
-		if (!n)
-			n = node_new(fs, dir, name, NODE_PID_FILE, f, NULL);
-		*out = n;
-		return n ? 0 : -ENOMEM;
-	}
-	if (dir->type != NODE_PROC_DIR)
-		return -ENOTDIR;
 	if (strcmp(name, "self") == 0) {
 		if (!n)
-			n = node_new(fs, dir, name, NODE_SELF, 0, NULL);
+			n = node_new(fs, dir, name, &self_ops, 0, NULL);
 		*out = n;
 		return n ? 0 : -ENOMEM;
 	}
@@ -339,64 +355,93 @@ static int proc_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 	err = pidobj_new(fs, pid, &p);
 	if (err)
 		return err;
-	n = node_new(fs, dir, name, NODE_PID_DIR, 0, p);
+	n = node_new(fs, dir, name, &pid_dir_ops, 0, p);
 	*out = n;
 	return n ? 0 : -ENOMEM;
 }
 
-static int proc_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
+static int proc_dir_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 {
-	struct pidobj *p;
+	attr_init(fs, st, n->id, S_IFDIR | 0555);
+	st->st_uid = 0;
+	st->st_gid = 0;
+	return 0;
+}
+
+static int self_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
+{
+	(void)n;
+	attr_init(fs, st, PROC_INO(0, 1), S_IFLNK | 0777);
+	st->st_uid = 0;
+	st->st_gid = 0;
+	return 0;
+}
+
+/* A process's directory and files: its owner, its start time. */
+static int pid_attr(struct ipcfs *fs, struct pidobj *p, uint64_t ino,
+		    mode_t mode, struct stat *st)
+{
 	uid_t ruid, suid;
 	gid_t rgid;
-	int err;
 
-	switch (n->type) {
-	case NODE_PROC_DIR:
-		attr_init(fs, st, n->id, S_IFDIR | 0555);
-		st->st_uid = 0;
-		st->st_gid = 0;
-		return 0;
-	case NODE_SELF:
-		attr_init(fs, st, PROC_INO(0, 1), S_IFLNK | 0777);
-		st->st_uid = 0;
-		st->st_gid = 0;
-		return 0;
-	default:
-		break;
-	}
-	p = pidobj_of(n);
-	err = pidpin_creds(&p->pin, &ruid, &suid, &rgid);
-	if (err)
+	if (pidpin_creds(&p->pin, &ruid, &suid, &rgid))
 		return -ENOENT;
-	if (n->type == NODE_PID_DIR)
-		attr_init(fs, st, PROC_INO(p->pid, 0), S_IFDIR | 0555);
-	else
-		/*
-		 * signal is writable by all: the kernel's mode check cannot
-		 * express kill(2)'s rules (saved uids, SIGCONT within a
-		 * session), so the server applies them at open.
-		 */
-		attr_init(fs, st, PROC_INO(p->pid, n->sub + 1),
-			  S_IFREG | (n->sub == PF_SIGNAL ? 0222 : 0444));
+	attr_init(fs, st, ino, mode);
 	st->st_uid = ruid;
 	st->st_gid = rgid;
 	st->st_atime = st->st_mtime = st->st_ctime = p->start;
 	return 0;
 }
 
-static void proc_timeouts(struct ipcfs *fs, struct node *n, double *entry,
+static int pid_dir_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
+{
+	struct pidobj *p = n->obj;
+
+	return pid_attr(fs, p, PROC_INO(p->pid, 0), S_IFDIR | 0555, st);
+}
+
+/*
+ * signal is writable by all (its row's mode): the kernel's mode check
+ * cannot express kill(2)'s rules (saved uids, SIGCONT within a session),
+ * so the server applies them at open.
+ */
+static int pid_file_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
+{
+	struct pidobj *p = pidobj_of_file(n);
+
+	return pid_attr(fs, p, PROC_INO(p->pid, n->sub + 1),
+			pid_files[n->sub].mode, st);
+}
+
+static void self_timeouts(struct ipcfs *fs, struct node *n, double *entry,
 			  double *attr)
 {
+	(void)fs;
+	(void)n;
+	*entry = *attr = 0; /* a different process each time */
+}
+
+static void pid_timeouts(struct ipcfs *fs, struct pidobj *p, double *entry,
+			 double *attr)
+{
 	*entry = *attr = STABLE_TIMEOUT;
-	if (n->type == NODE_SELF)
-		*entry = *attr = 0; /* a different process each time */
-	else if ((n->type == NODE_PID_DIR || n->type == NODE_PID_FILE) &&
-		 pidobj_exited(fs, pidobj_of(n)))
+	if (pidobj_exited(fs, p))
 		*entry = *attr = 0; /* a zombie: notice the reap at once */
 }
 
-static int proc_readlink(struct ipcfs *fs, fuse_req_t req, struct node *n,
+static void pid_dir_timeouts(struct ipcfs *fs, struct node *n, double *entry,
+			     double *attr)
+{
+	pid_timeouts(fs, n->obj, entry, attr);
+}
+
+static void pid_file_timeouts(struct ipcfs *fs, struct node *n, double *entry,
+			      double *attr)
+{
+	pid_timeouts(fs, pidobj_of_file(n), entry, attr);
+}
+
+static int self_readlink(struct ipcfs *fs, fuse_req_t req, struct node *n,
 			 char *buf, size_t size)
 {
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
@@ -411,10 +456,9 @@ static int proc_readlink(struct ipcfs *fs, fuse_req_t req, struct node *n,
 	return 0;
 }
 
-static void proc_release_obj(struct ipcfs *fs, struct node *n)
+static void pid_dir_release_obj(struct ipcfs *fs, void *obj)
 {
-	if (n->type == NODE_PID_DIR && n->obj)
-		pidobj_put(fs, n->obj);
+	pidobj_put(fs, obj);
 }
 
 /* ---- directories ---------------------------------------------------------- */
@@ -423,12 +467,14 @@ static void proc_release_obj(struct ipcfs *fs, struct node *n)
  * No state per open directory: the listing of proc/ reads the server's
  * one /proc fd from the offset each request gives (dir_scan).
  */
-static int proc_opendir(struct ipcfs *fs, fuse_req_t req, struct dir_handle *dh)
+static int proc_dir_opendir(struct ipcfs *fs, fuse_req_t req,
+			    struct dir_handle *dh)
 {
-	struct proc_family *pf = fs->proc;
+	struct proc_family *pf = proc_of(fs);
 
 	(void)req;
-	if (dh->h.node->type != NODE_PROC_DIR || pf->listfd >= 0)
+	(void)dh;
+	if (pf->listfd >= 0)
 		return 0;
 	pf->listfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (pf->listfd < 0)
@@ -453,9 +499,9 @@ static bool emit_pid(struct dirbuf *b, const struct dir_entry *e, void *arg)
 static int readdir_procs(struct ipcfs *fs, struct dirbuf *b, off_t off,
 			 struct pidns_view *v)
 {
-	struct proc_family *pf = fs->proc;
+	struct proc_family *pf = proc_of(fs);
 
-	if (off < 1 && !dirbuf_add(b, ".", INO_PROC, S_IFDIR, 1))
+	if (off < 1 && !dirbuf_add(b, ".", pf->dir->id, S_IFDIR, 1))
 		return 0;
 	if (off < 2 && !dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2))
 		return 0;
@@ -468,25 +514,28 @@ static int readdir_procs(struct ipcfs *fs, struct dirbuf *b, off_t off,
 			(off < 3 ? 1 : off - 2) + PROC_TGID_POS, b, emit_pid, v);
 }
 
-static int proc_readdir(struct ipcfs *fs, struct dir_handle *dh,
-			struct dirbuf *b, off_t off)
+static int proc_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
+			    struct dirbuf *b, off_t off)
 {
-	struct node *n = dh->h.node;
 	struct pidns_view v;
-	struct pidobj *p;
 	int err;
 
-	if (n->type == NODE_PROC_DIR) {
-		/* only what the reader's pid namespace holds (see caller_sees) */
-		err = pidns_view_open(&fs->creds_env, fuse_req_ctx(b->req)->pid,
-				      &v);
-		if (err)
-			return pidpin_resource_error(-err) ? err : -ENOENT;
-		err = readdir_procs(fs, b, off, &v);
-		pidns_view_close(&v);
-		return err;
-	}
-	p = n->obj;
+	(void)dh;
+	/* only what the reader's pid namespace holds (see caller_sees) */
+	err = pidns_view_open(&fs->creds_env, fuse_req_ctx(b->req)->pid, &v);
+	if (err)
+		return pidpin_resource_error(-err) ? err : -ENOENT;
+	err = readdir_procs(fs, b, off, &v);
+	pidns_view_close(&v);
+	return err;
+}
+
+static int pid_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
+			   struct dirbuf *b, off_t off)
+{
+	struct pidobj *p = dh->h.node->obj;
+	int err;
+
 	err = caller_sees(fs, b->req, p->pid);
 	if (err)
 		return err;
@@ -494,12 +543,13 @@ static int proc_readdir(struct ipcfs *fs, struct dir_handle *dh,
 		return -ENOENT;
 	if (off < 1 && !dirbuf_add(b, ".", PROC_INO(p->pid, 0), S_IFDIR, 1))
 		return 0;
-	if (off < 2 && !dirbuf_add(b, "..", INO_PROC, S_IFDIR, 2))
+	if (off < 2 &&
+	    !dirbuf_add(b, "..", proc_of(fs)->dir->id, S_IFDIR, 2))
 		return 0;
 	for (int f = 0; f < PF_NFILES; f++) {
 		if (off >= f + 3)
 			continue;
-		if (!dirbuf_add(b, pid_file_name(f), PROC_INO(p->pid, f + 1),
+		if (!dirbuf_add(b, pid_files[f].name, PROC_INO(p->pid, f + 1),
 				S_IFREG, f + 3))
 			break;
 	}
@@ -626,19 +676,16 @@ static int snapshot(struct pid_handle *ph, int file)
 	return 0;
 }
 
-static int proc_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
-		     struct fuse_file_info *fi)
+static int pid_file_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
+			 struct fuse_file_info *fi)
 {
-	int acc = fi->flags & O_ACCMODE;
 	struct pid_handle *ph;
 	int err = 0;
 
-	if (n->type != NODE_PID_FILE)
-		return -EISDIR;
-	if (n->sub == PF_SIGNAL ? acc != O_WRONLY : acc != O_RDONLY)
+	if ((fi->flags & O_ACCMODE) != pid_files[n->sub].access)
 		return -EACCES;
 	/* the name may be in the kernel's cache from another caller */
-	err = caller_sees(fs, req, pidobj_of(n)->pid);
+	err = caller_sees(fs, req, pidobj_of_file(n)->pid);
 	if (err)
 		return err;
 	ph = calloc(1, sizeof(*ph));
@@ -646,7 +693,7 @@ static int proc_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
 		return -ENOMEM;
 	ph->h.node = n;
 	ph->h.flags = fi->flags;
-	ph->p = pidobj_of(n);
+	ph->p = pidobj_of_file(n);
 	list_init(&ph->poll_link);
 	if (n->sub == PF_SIGNAL) {
 		err = pidobj_exited(fs, ph->p) ? -ESRCH
@@ -670,7 +717,7 @@ static int proc_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
 	return 0;
 }
 
-static void proc_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
+static void pid_file_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 		      size_t size, off_t off)
 {
 	struct pid_handle *ph = (struct pid_handle *)h;
@@ -706,7 +753,7 @@ static int send_line(struct pidobj *p, const struct sig_line *l, pid_t pid,
 	return pidpin_signal(&p->pin, l->sig, &si);
 }
 
-static void proc_write(struct ipcfs *fs, fuse_req_t req, struct handle *h,
+static void pid_signal_write(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 		       const char *buf, size_t size, off_t off)
 {
 	struct pid_handle *ph = (struct pid_handle *)h;
@@ -760,7 +807,7 @@ out_err:
 	fuse_reply_err(req, -err);
 }
 
-static void proc_poll(struct ipcfs *fs, fuse_req_t req, struct handle *h,
+static void pid_file_poll(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 		      struct fuse_pollhandle *pollh)
 {
 	struct pid_handle *ph = (struct pid_handle *)h;
@@ -781,7 +828,7 @@ static void proc_poll(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 	fuse_reply_poll(req, revents);
 }
 
-static void proc_release(struct ipcfs *fs, struct handle *h)
+static void pid_file_release(struct ipcfs *fs, struct handle *h)
 {
 	struct pid_handle *ph = (struct pid_handle *)h;
 
@@ -790,18 +837,19 @@ static void proc_release(struct ipcfs *fs, struct handle *h)
 	free(ph);
 }
 
-static int proc_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
-			struct stat *attr, int to_set, struct handle *h)
+static int pid_signal_setattr(struct ipcfs *fs, fuse_req_t req,
+			      struct node *n, struct stat *attr, int to_set,
+			      struct handle *h)
 {
 	(void)fs;
 	(void)req;
+	(void)n;
 	(void)h;
 	/*
 	 * `>` truncates before it writes; on the write-only signal file
 	 * truncation to 0 means nothing and is accepted.
 	 */
-	if (n->type == NODE_PID_FILE && n->sub == PF_SIGNAL &&
-	    (to_set & ~(FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME |
+	if ((to_set & ~(FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME |
 			FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW |
 			FUSE_SET_ATTR_CTIME)) == FUSE_SET_ATTR_SIZE &&
 	    attr->st_size == 0)
@@ -809,28 +857,131 @@ static int proc_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
 	return -EPERM;
 }
 
-const struct family_ops proc_family_ops = {
-	.lookup = proc_lookup,
-	.getattr = proc_getattr,
-	.timeouts = proc_timeouts,
-	.readlink = proc_readlink,
-	.opendir = proc_opendir,
-	.readdir = proc_readdir,
-	.open = proc_open,
-	.read = proc_read,
-	.write = proc_write,
-	.poll = proc_poll,
-	.release = proc_release,
-	.setattr = proc_setattr,
-	.release_obj = proc_release_obj,
+/* ---- /signals ---------------------------------------------------------- */
+
+static int signals_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
+{
+	attr_init(fs, st, n->id, S_IFREG | 0444);
+	st->st_size = (off_t)proc_of(fs)->signals_len;
+	return 0;
+}
+
+static int signals_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
+			struct fuse_file_info *fi)
+{
+	struct handle *h;
+
+	(void)fs;
+	(void)req;
+	if ((fi->flags & O_ACCMODE) != O_RDONLY)
+		return -EACCES;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	h->node = n;
+	fi->fh = (uintptr_t)h;
+	fi->keep_cache = 1; /* the table never changes while mounted */
+	return 0;
+}
+
+static void signals_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
+			 size_t size, off_t off)
+{
+	struct proc_family *pf = proc_of(fs);
+
+	(void)h;
+	reply_text(req, pf->signals_text, pf->signals_len, size, off);
+}
+
+static void signals_release(struct ipcfs *fs, struct handle *h)
+{
+	(void)fs;
+	free(h);
+}
+
+/* ---- the tables --------------------------------------------------------- */
+
+static const struct node_ops signals_ops = {
+	.getattr = signals_getattr,
+	.open = signals_open,
+	.read = signals_read,
+	.release = signals_release,
 };
 
-int proc_init(struct ipcfs *fs)
+static const struct node_ops proc_dir_ops = {
+	.lookup = proc_dir_lookup,
+	.getattr = proc_dir_getattr,
+	.opendir = proc_dir_opendir,
+	.readdir = proc_dir_readdir,
+};
+
+static const struct node_ops self_ops = {
+	.getattr = self_getattr,
+	.timeouts = self_timeouts,
+	.readlink = self_readlink,
+};
+
+static const struct node_ops pid_dir_ops = {
+	.lookup = pid_dir_lookup,
+	.getattr = pid_dir_getattr,
+	.timeouts = pid_dir_timeouts,
+	.readdir = pid_dir_readdir,
+	.release_obj = pid_dir_release_obj,
+};
+
+/* signal: the one writable file */
+static const struct node_ops pid_signal_ops = {
+	.getattr = pid_file_getattr,
+	.timeouts = pid_file_timeouts,
+	.open = pid_file_open,
+	.write = pid_signal_write,
+	.poll = pid_file_poll,
+	.release = pid_file_release,
+	.setattr = pid_signal_setattr,
+};
+
+/* wait and the snapshots (state, caught, ...): read-only */
+static const struct node_ops pid_read_ops = {
+	.getattr = pid_file_getattr,
+	.timeouts = pid_file_timeouts,
+	.open = pid_file_open,
+	.read = pid_file_read,
+	.poll = pid_file_poll,
+	.release = pid_file_release,
+};
+
+/* The files of a process directory, in listing order. */
+static const struct fixed_name pid_files[PF_NFILES] = {
+	{ "signal", S_IFREG | 0222, &pid_signal_ops, PF_SIGNAL, O_WRONLY, false },
+	{ "wait", S_IFREG | 0444, &pid_read_ops, PF_WAIT, O_RDONLY, false },
+	{ "state", S_IFREG | 0444, &pid_read_ops, PF_STATE, O_RDONLY, false },
+	{ "caught", S_IFREG | 0444, &pid_read_ops, PF_CAUGHT, O_RDONLY, false },
+	{ "blocked", S_IFREG | 0444, &pid_read_ops, PF_BLOCKED, O_RDONLY, false },
+	{ "ignored", S_IFREG | 0444, &pid_read_ops, PF_IGNORED, O_RDONLY, false },
+	{ "pending", S_IFREG | 0444, &pid_read_ops, PF_PENDING, O_RDONLY, false },
+};
+
+/* Its entries of the root: /signals and proc/. */
+static const struct fixed_name proc_top[] = {
+	{ "signals", S_IFREG | 0444, &signals_ops, 0, O_RDONLY, false },
+	{ "proc", S_IFDIR | 0555, &proc_dir_ops, 0, 0, false },
+};
+
+/* ---- the family ----------------------------------------------------------- */
+
+static int proc_init(struct ipcfs *fs, void **state)
 {
 	struct proc_family *pf = calloc(1, sizeof(*pf));
 	struct timespec now, up;
 
 	if (!pf)
+		return -ENOMEM;
+	*state = pf;
+	pf->timerfd = -1;
+	pf->listfd = -1;
+	pf->dir = node_top(fs, "proc");
+	pf->signals_text = sig_table_text(&pf->signals_len);
+	if (!pf->signals_text)
 		return -ENOMEM;
 	pf->ticks = sysconf(_SC_CLK_TCK);
 	if (pf->ticks <= 0)
@@ -840,15 +991,12 @@ int proc_init(struct ipcfs *fs)
 	clock_gettime(CLOCK_BOOTTIME, &up);
 	pf->boot_time = now.tv_sec - up.tv_sec;
 	list_init(&pf->polled);
-	pf->timerfd = -1;
-	pf->listfd = -1;
-	fs->proc = pf;
 	return 0;
 }
 
-void proc_fini(struct ipcfs *fs)
+static void proc_fini(struct ipcfs *fs, void *state)
 {
-	struct proc_family *pf = fs->proc;
+	struct proc_family *pf = state;
 
 	if (!pf)
 		return;
@@ -858,6 +1006,14 @@ void proc_fini(struct ipcfs *fs)
 	}
 	if (pf->listfd >= 0)
 		close(pf->listfd);
+	free(pf->signals_text);
 	free(pf);
-	fs->proc = NULL;
 }
+
+const struct family proc_family = {
+	.name = "proc",
+	.top = proc_top,
+	.ntop = sizeof(proc_top) / sizeof(proc_top[0]),
+	.init = proc_init,
+	.fini = proc_fini,
+};

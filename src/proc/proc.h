@@ -8,6 +8,18 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* Files of a process directory, in listing order (proc.c's pid_files). */
+enum pid_file {
+	PF_SIGNAL,
+	PF_WAIT,
+	PF_STATE,
+	PF_CAUGHT,
+	PF_BLOCKED,
+	PF_IGNORED,
+	PF_PENDING,
+	PF_NFILES,
+};
+
 /* Reported inode number of a process directory (slot 0) or its files. */
 #define PROC_INO(pid, slot) ((UINT64_C(1) << 40) + (uint64_t)(pid) * 8 + (slot))
 

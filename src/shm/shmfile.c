@@ -60,7 +60,7 @@ static int open_as_caller(struct ipcfs *fs, fuse_req_t req, const char *name,
 
 	if (err)
 		return err;
-	fd = openat(fs->shm->dirfd, name, flags, mode);
+	fd = openat(shm_of(fs)->dirfd, name, flags, mode);
 	if (fd < 0)
 		fd = -errno;
 	caller_leave(&cc);
@@ -145,15 +145,13 @@ static int new_handle(struct ipcfs *fs, fuse_req_t req, struct node *n,
 	return 0;
 }
 
-int shm_open_file(struct ipcfs *fs, fuse_req_t req, struct node *n,
+static int shm_open_file(struct ipcfs *fs, fuse_req_t req, struct node *n,
 		  struct fuse_file_info *fi)
 {
 	struct shm_obj *o;
 	struct stat st;
 	int fd, err;
 
-	if (n->type != NODE_SHM_FILE)
-		return -EISDIR;
 	o = shm_obj_of(n);
 	shm_watch_poll(fs);
 	err = charge_fd(fs, req);
@@ -202,12 +200,12 @@ static int create_object(struct ipcfs *fs, fuse_req_t req, const char *name,
 
 	if (err)
 		return err;
-	fd = openat(fs->shm->dirfd, name, oflags | O_EXCL, want);
+	fd = openat(shm_of(fs)->dirfd, name, oflags | O_EXCL, want);
 	if (fd >= 0) {
 		if (fchmod(fd, want))
 			err = -errno;
 	} else if (errno == EEXIST && !(flags & O_EXCL)) {
-		fd = openat(fs->shm->dirfd, name, oflags, want);
+		fd = openat(shm_of(fs)->dirfd, name, oflags, want);
 		if (fd < 0)
 			err = -errno;
 	} else {
@@ -219,7 +217,7 @@ static int create_object(struct ipcfs *fs, fuse_req_t req, const char *name,
 	return err ? err : fd;
 }
 
-int shm_create(struct ipcfs *fs, fuse_req_t req, struct node *dir,
+int shm_dir_create(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 	       const char *name, mode_t mode, struct fuse_file_info *fi,
 	       struct node **out)
 {
@@ -227,16 +225,13 @@ int shm_create(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 	struct node *n;
 	int fd, err;
 
-	if (dir->type != NODE_SHM_DIR)
-		return -ENOTDIR;
 	err = route_ipc_name(name);
 	if (err)
 		return err;
 	if (route_is_semaphore(name))
 		return -EINVAL; /* sem_open's namespace, not an shm object */
-	if (fs->shm->dirfd < 0)
+	if (shm_of(fs)->dirfd < 0)
 		return -ENOENT; /* as shm_open without /dev/shm */
-	shm_watch_start(fs);
 	shm_watch_poll(fs);
 	err = charge_fd(fs, req);
 	if (err)
@@ -254,7 +249,7 @@ int shm_create(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 		err = -EEXIST; /* a fifo or such took the name */
 		goto out_close;
 	}
-	err = shm_node_for(fs, dir, name, &st, &n);
+	err = shm_node_for(fs, dir, name, &st, &shm_file_ops, &n);
 	if (err)
 		goto out_close;
 	shm_note_own_change(shm_obj_of(n), &st);
@@ -270,11 +265,11 @@ out_close:
 	return err;
 }
 
-void shm_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
+static void shm_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 	      size_t size, off_t off)
 {
 	struct shm_handle *sh = (struct shm_handle *)h;
-	struct shm_family *sf = fs->shm;
+	struct shm_family *sf = shm_of(fs);
 	ssize_t n;
 
 	if (off < 0) {
@@ -303,7 +298,7 @@ void shm_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 		fuse_reply_buf(req, sf->read_buf, (size_t)n);
 }
 
-void shm_write(struct ipcfs *fs, fuse_req_t req, struct handle *h,
+static void shm_write(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 	       const char *buf, size_t size, off_t off)
 {
 	struct shm_handle *sh = (struct shm_handle *)h;
@@ -337,7 +332,7 @@ void shm_write(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 		fuse_reply_err(req, err);
 }
 
-int shm_fsync(struct ipcfs *fs, struct handle *h, int datasync)
+static int shm_fsync(struct ipcfs *fs, struct handle *h, int datasync)
 {
 	struct shm_handle *sh = (struct shm_handle *)h;
 
@@ -356,7 +351,7 @@ int shm_fsync(struct ipcfs *fs, struct handle *h, int datasync)
  * tell it; with passthrough fallocate comes here too.  Every other mode
  * (ZERO_RANGE, ...) is EOPNOTSUPP, as tmpfs answers.
  */
-int shm_fallocate(struct ipcfs *fs, struct handle *h, int mode, off_t off,
+static int shm_fallocate(struct ipcfs *fs, struct handle *h, int mode, off_t off,
 		  off_t len)
 {
 	struct shm_handle *sh = (struct shm_handle *)h;
@@ -374,7 +369,7 @@ int shm_fallocate(struct ipcfs *fs, struct handle *h, int mode, off_t off,
 	return err;
 }
 
-void shm_release(struct ipcfs *fs, struct handle *h)
+static void shm_release(struct ipcfs *fs, struct handle *h)
 {
 	struct shm_handle *sh = (struct shm_handle *)h;
 	struct shm_obj *o = shm_obj_of(h->node);
@@ -410,7 +405,7 @@ static struct timespec time_of(int to_set, int set_bit, int now_bit,
 /* Truncates the object to @size through a writable fd opened now. */
 static int truncate_by_name(struct ipcfs *fs, struct shm_obj *o, off_t size)
 {
-	int fd = openat(fs->shm->dirfd, o->name,
+	int fd = openat(shm_of(fs)->dirfd, o->name,
 			O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	struct stat st;
 	int err = 0;
@@ -436,7 +431,7 @@ static int truncate_by_name(struct ipcfs *fs, struct shm_obj *o, off_t size)
 static int apply_setattr(struct ipcfs *fs, struct shm_obj *o, int fd,
 			 int wfd, const struct stat *attr, int to_set)
 {
-	int dirfd = fs->shm->dirfd;
+	int dirfd = shm_of(fs)->dirfd;
 	const char *name = o->name;
 	uid_t uid = to_set & FUSE_SET_ATTR_UID ? attr->st_uid : (uid_t)-1;
 	gid_t gid = to_set & FUSE_SET_ATTR_GID ? attr->st_gid : (gid_t)-1;
@@ -505,7 +500,7 @@ static bool caller_may_write(struct ipcfs *fs, fuse_req_t req,
 
 	if (wfd >= 0)
 		return true;
-	fd = openat(fs->shm->dirfd, o->name,
+	fd = openat(shm_of(fs)->dirfd, o->name,
 		    O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd >= 0) {
 		ok = fstat(fd, &st) == 0 && st.st_ino == o->ino;
@@ -547,7 +542,7 @@ static bool is_kill_suid(struct ipcfs *fs, fuse_req_t req, struct shm_obj *o,
 	if (!(to_set & FUSE_SET_ATTR_MODE) ||
 	    (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
 		return false;
-	if (fd >= 0 ? fstat(fd, &st) : shm_stat_name(fs->shm, o->name, &st))
+	if (fd >= 0 ? fstat(fd, &st) : shm_stat_name(shm_of(fs), o->name, &st))
 		return false;
 	if (st.st_ino != o->ino || !kills_suid_only(st.st_mode, attr->st_mode))
 		return false;
@@ -555,7 +550,7 @@ static bool is_kill_suid(struct ipcfs *fs, fuse_req_t req, struct shm_obj *o,
 	return st.st_uid != fuse_req_ctx(req)->uid;
 }
 
-int shm_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
+static int shm_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
 		struct stat *attr, int to_set, struct handle *h)
 {
 	struct shm_obj *o = shm_obj_of(n);
@@ -566,13 +561,11 @@ int shm_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
 	struct stat st;
 	int err;
 
-	if (n->type != NODE_SHM_FILE)
-		return -EPERM; /* shm/ itself is /dev/shm's business */
 	if ((to_set & FUSE_SET_ATTR_SIZE) && attr->st_size < 0)
 		return -EINVAL;
 	shm_watch_poll(fs);
 	/* Without an fd, act by name only while it leads to this object. */
-	if (fd < 0 && (shm_stat_name(fs->shm, o->name, &st) ||
+	if (fd < 0 && (shm_stat_name(shm_of(fs), o->name, &st) ||
 		       st.st_ino != o->ino)) {
 		fd = shm_obj_fd(o);
 		if (fd < 0)
@@ -594,7 +587,59 @@ int shm_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
 	if (!err && kill)
 		err = apply_setattr(fs, o, fd, wfd, attr, FUSE_SET_ATTR_MODE);
 	if (fd >= 0 ? fstat(fd, &st) == 0
-		    : shm_stat_name(fs->shm, o->name, &st) == 0)
+		    : shm_stat_name(shm_of(fs), o->name, &st) == 0)
 		shm_note_own_change(o, &st);
 	return err;
 }
+
+/* ---- attributes and the table ---------------------------------------- */
+
+static int shm_file_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
+{
+	struct shm_obj *o = shm_obj_of(n);
+	int fd, err;
+
+	/* An open file knows its object even after the name is gone. */
+	fd = shm_obj_fd(o);
+	if (fd >= 0) {
+		if (fstat(fd, st))
+			return -errno;
+	} else {
+		err = shm_stat_name(shm_of(fs), o->name, st);
+		if (err)
+			return err == -EINVAL ? -ENOENT : err;
+		if (st->st_ino != o->ino) {
+			/* The kernel walks the path again on ESTALE. */
+			shm_obj_moved(fs, o);
+			return -ESTALE;
+		}
+	}
+	st->st_ino = SHM_INO(st->st_ino);
+	return 0;
+}
+
+static void shm_file_timeouts(struct ipcfs *fs, struct node *n,
+			      double *entry, double *attr)
+{
+	(void)fs;
+	(void)n;
+	/*
+	 * Objects change under other programs' hands: names and attributes
+	 * are asked for each time, so sizes, owners and modes are never
+	 * stale and a recreated name is never the old object.
+	 */
+	*entry = *attr = 0;
+}
+
+const struct node_ops shm_file_ops = {
+	.getattr = shm_file_getattr,
+	.timeouts = shm_file_timeouts,
+	.open = shm_open_file,
+	.read = shm_read,
+	.write = shm_write,
+	.release = shm_release,
+	.fsync = shm_fsync,
+	.fallocate = shm_fallocate,
+	.setattr = shm_setattr,
+	.release_obj = shm_file_release_obj,
+};

@@ -28,10 +28,11 @@
 #define SHM_INO(tmpfs_ino) ((UINT64_C(1) << 56) + (uint64_t)(tmpfs_ino))
 
 struct shm_family {
+	struct node *dir;         /* shm/ */
 	int dirfd;                /* /dev/shm, O_DIRECTORY; -1 if missing */
 	off_t list_at;            /* where dirfd stands for listings, or -1 */
 	int inotify_fd;           /* watch on /dev/shm; -1 if none */
-	struct watch watch;       /* inotify_fd in the loop, added lazily */
+	struct watch watch;       /* inotify_fd in the loop, from start */
 	struct list_head hashed;  /* objects whose node is found by name */
 	struct list_head moved;   /* objects whose name went away */
 	char *read_buf;           /* FS_MAX_IO bytes, for every read */
@@ -68,12 +69,17 @@ struct shm_handle {
 	struct list_head obj_link; /* on shm_obj.handles */
 };
 
+static inline struct shm_family *shm_of(struct ipcfs *fs)
+{
+	return family_state(fs, "shm");
+}
+
 static inline struct shm_obj *shm_obj_of(struct node *n)
 {
 	return n->obj;
 }
 
-/* ---- shmseg.c ------------------------------------------------------ */
+/* ---- shmobj.c: objects and the watch on /dev/shm ------------------- */
 
 /*
  * The object behind @name now: 0 and *st, -ENOENT if there is none or it
@@ -82,13 +88,23 @@ static inline struct shm_obj *shm_obj_of(struct node *n)
  */
 int shm_stat_name(struct shm_family *sf, const char *name, struct stat *st);
 
-/* Finds or makes the node of the object @st under @name. */
+/* Finds or makes the node (with @ops) of the object @st under @name. */
 int shm_node_for(struct ipcfs *fs, struct node *dir, const char *name,
-		 const struct stat *st, struct node **out);
+		 const struct stat *st, const struct node_ops *ops,
+		 struct node **out);
+/* The name of @o means another object now, or nothing. */
+void shm_obj_moved(struct ipcfs *fs, struct shm_obj *o);
+/* @o is known by @name now.  0 or -ENOMEM. */
+int shm_obj_rename(struct shm_obj *o, const char *name);
+/* An object whose name went away, by its tmpfs inode, or NULL. */
+struct shm_obj *shm_find_moved(struct shm_family *sf, ino_t ino);
+/* A shm file's node goes: frees its object (release_obj). */
+void shm_file_release_obj(struct ipcfs *fs, void *obj);
 
-/* Starts watching /dev/shm from the loop (idempotent). */
-void shm_watch_start(struct ipcfs *fs);
-
+/* Sets up the inotify watch on /dev/shm (init); says why if it cannot. */
+void shm_watch_open(struct shm_family *sf);
+/* The watch in the loop's epoll set: the family's start.  0. */
+int shm_watch_start(struct ipcfs *fs);
 /*
  * Handles the changes other programs made so far, before we make one of
  * our own: afterwards their ctime would be hidden behind ours.
@@ -101,23 +117,15 @@ void shm_note_own_change(struct shm_obj *o, const struct stat *st);
 /* Some open file's fd on @o (it outlives the name), or -1. */
 int shm_obj_fd(struct shm_obj *o);
 
-/* ---- shmfile.c ------------------------------------------------------ */
+/* ---- shmfile.c: open files -------------------------------------------- */
 
-int shm_open_file(struct ipcfs *fs, fuse_req_t req, struct node *n,
-		  struct fuse_file_info *fi);
-int shm_create(struct ipcfs *fs, fuse_req_t req, struct node *dir,
+/* What a shm file does (getattr, open, read, write, ...). */
+extern const struct node_ops shm_file_ops;
+
+/* create(2) in shm/: the object made and opened as the caller. */
+int shm_dir_create(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 	       const char *name, mode_t mode, struct fuse_file_info *fi,
 	       struct node **out);
-void shm_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
-	      size_t size, off_t off);
-void shm_write(struct ipcfs *fs, fuse_req_t req, struct handle *h,
-	       const char *buf, size_t size, off_t off);
-int shm_fsync(struct ipcfs *fs, struct handle *h, int datasync);
-int shm_fallocate(struct ipcfs *fs, struct handle *h, int mode, off_t off,
-		  off_t len);
-void shm_release(struct ipcfs *fs, struct handle *h);
-int shm_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
-		struct stat *attr, int to_set, struct handle *h);
 
 /*
  * Acts as the caller of @req (its uid, gid and groups) until

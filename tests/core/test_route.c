@@ -30,16 +30,30 @@ static void pids_only_canonical_positive(void)
 	is_int(pid_of("self"), -1, "self is not a pid");
 }
 
+/* Tables of fixed names (a process directory's, the root's) match whole
+ * components only. */
 static void whole_components(void)
 {
-	is_int(route_pid_file("signal"), PF_SIGNAL, "signal");
-	is_int(route_pid_file("wait"), PF_WAIT, "wait");
-	is_int(route_pid_file("pending"), PF_PENDING, "pending");
-	is_int(route_pid_file("signals"), -ENOENT, "no prefix match");
-	is_int(route_pid_file("sig"), -ENOENT, "no partial match");
-	is_int(route_root("proc"), ROOT_PROC, "proc");
-	is_int(route_root("procx"), -ENOENT, "procx");
-	is_int(route_root("pro"), -ENOENT, "pro");
+	static const struct fixed_name pid_like[] = {
+		{ .name = "signal" }, { .name = "wait" }, { .name = "state" },
+		{ .name = "caught" }, { .name = "blocked" },
+		{ .name = "ignored" }, { .name = "pending" },
+	};
+	static const struct fixed_name root_like[] = {
+		{ .name = "signals" }, { .name = "proc" }, { .name = "mq" },
+		{ .name = "shm" },
+	};
+	const size_t np = sizeof(pid_like) / sizeof(pid_like[0]);
+	const size_t nr = sizeof(root_like) / sizeof(root_like[0]);
+
+	is_int(fixed_find(pid_like, np, "signal"), 0, "signal");
+	is_int(fixed_find(pid_like, np, "wait"), 1, "wait");
+	is_int(fixed_find(pid_like, np, "pending"), 6, "pending");
+	is_int(fixed_find(pid_like, np, "signals"), -ENOENT, "no prefix match");
+	is_int(fixed_find(pid_like, np, "sig"), -ENOENT, "no partial match");
+	is_int(fixed_find(root_like, nr, "proc"), 1, "proc");
+	is_int(fixed_find(root_like, nr, "procx"), -ENOENT, "procx");
+	is_int(fixed_find(root_like, nr, "pro"), -ENOENT, "pro");
 }
 
 static void queue_files(void)

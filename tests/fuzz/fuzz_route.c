@@ -32,24 +32,23 @@ static bool ref_decimal(const char *s, long lo, long hi, long *out)
 	return true;
 }
 
-static void check_root(const char *name)
-{
-	int e = route_root(name), want = -ENOENT;
+/* A table of fixed names answers exact, whole names only. */
+static const struct fixed_name table[] = {
+	{ .name = "signals" }, { .name = "proc" }, { .name = "mq" },
+	{ .name = "shm" }, { .name = "signal" }, { .name = "wait" },
+	{ .name = "state" }, { .name = "caught" }, { .name = "blocked" },
+	{ .name = "ignored" }, { .name = "pending" },
+};
 
-	for (int i = 0; i < ROOT_NENTRIES; i++)
-		if (strcmp(name, root_entry_name(i)) == 0)
-			want = i;
+static void check_fixed(const char *name)
+{
+	const size_t n = sizeof(table) / sizeof(table[0]);
+	int e = fixed_find(table, n, name), want = -ENOENT;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name, table[i].name) == 0)
+			want = (int)i;
 	CHECK(e == want);
-}
-
-static void check_pid_file(const char *name)
-{
-	int f = route_pid_file(name), want = -ENOENT;
-
-	for (int i = 0; i < PF_NFILES; i++)
-		if (strcmp(name, pid_file_name(i)) == 0)
-			want = i;
-	CHECK(f == want);
 }
 
 static void check_pid(const char *name)
@@ -109,8 +108,7 @@ static void check_ipc_name(const char *name)
 
 static void check_component(const char *name)
 {
-	check_root(name);
-	check_pid_file(name);
+	check_fixed(name);
 	check_pid(name);
 	check_queue_file(name);
 	check_ipc_name(name);
