@@ -64,6 +64,18 @@ fate_is() {
 	fi
 }
 skip_all() { echo "1..0 # SKIP $1"; exit 77; }
+# need_root WHY: skips the test (WHY is the reason) unless it runs as root.
+need_root() { [ "$(id -u)" = 0 ] || skip_all "$1"; }
+# need_cmd CMD...: skips the test ("no CMD") unless every CMD is at hand.
+need_cmd() {
+	local c
+	for c in "$@"; do command -v "$c" >/dev/null || skip_all "no $c"; done
+}
+# need_fuse: skips the test without /dev/fuse or fusermount3.
+need_fuse() {
+	[ -c /dev/fuse ] || skip_all "no /dev/fuse"
+	need_cmd fusermount3
+}
 bail() { echo "Bail out! $1"; exit 1; }
 # Ends the test: unmounts (checking the server's exit and its log for
 # sanitizer reports), then prints the plan.
@@ -124,8 +136,7 @@ _server_gone() { ! kill -0 "$SERVER" 2>/dev/null; }
 # mount_ipcfs [OPTIONS...]: mounts in the foreground mode in a new temp dir,
 # sets M and SERVER, waits (up to WAIT_SECONDS) until the tree answers.
 mount_ipcfs() {
-	[ -c /dev/fuse ] || skip_all "no /dev/fuse"
-	command -v fusermount3 >/dev/null || skip_all "no fusermount3"
+	need_fuse
 	[ -x "$IPCFS" ] || bail "no server at $IPCFS"
 	M=$(mktemp -d "${TMPDIR:-/tmp}/ipcfs-test.XXXXXX")
 	chmod 755 "$M"
@@ -215,6 +226,29 @@ all_parked() { local p; for p in "$@"; do parked "$p" || return 1; done; }
 in_fuse() {
 	grep -q 'request_wait_answer' "/proc/$1"/task/*/wchan 2>/dev/null
 }
+
+# cat_parked OUT FILE: `cat FILE >OUT` in the background, and waits until
+# its read is parked in the server; PARKED is its pid.
+cat_parked() {
+	cat "$2" >"$1" &
+	PARKED=$!
+	wait_for parked "$PARKED"
+}
+
+# scratch_dir [MODE]: sets T to a fresh directory of this test's, removed
+# (without crossing into a mount below it) when the test ends; MODE (such
+# as 755) when another user must reach it.
+scratch_dir() {
+	T=$(mktemp -d "${TMPDIR:-/tmp}/ipcfs-scratch.XXXXXX") ||
+		bail "cannot make a scratch directory"
+	[ $# -eq 0 ] || chmod "$1" "$T"
+	on_exit "rm -rf --one-file-system '$T'"
+}
+
+# NOBODY CMD... (as "${NOBODY[@]}" CMD...) or as_nobody CMD...: runs CMD
+# as uid and gid 65534 with no supplementary groups.
+NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+as_nobody() { "${NOBODY[@]}" "$@"; }
 
 # reachable_copy PROG...: copies PROGs into a directory of this test's
 # that every user can reach (mode 0755, removed at exit) and prints

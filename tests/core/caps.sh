@@ -7,20 +7,17 @@
 # asynchronous RELEASEs of one part cannot blur the counts of the next.
 # Then: 5,000 open directories cost the server little memory, and it is
 # given back after close.
-. "${TESTS_SRC:-$(dirname "$0")/..}/lib.sh"
+. "${TESTS_SRC:-$(dirname "$0")/..}/mq/mqlib.sh"
 
-[ "$(id -u)" = 0 ] || skip_all "needs root to act as other users"
-command -v setpriv >/dev/null || skip_all "no setpriv"
-MQH=$HELPERS/mq
-[ -x "$MQH/mq_crt" ] || bail "no helper $MQH/mq_crt"
-ulimit -q unlimited 2>/dev/null || true
+need_root "needs root to act as other users"
+need_cmd setpriv
 
-T=$(mktemp -d)
-chmod 755 "$T"
+scratch_dir 755
 cp "$HELPERS/holdopen" "$T/" # reachable by the other uids
 shm=caps$$
 q=caps$$
-on_exit "rm -rf $T; rm -f /dev/shm/$shm; $MQH/mq_unl /$q 2>/dev/null"
+mq_track "$q"
+on_exit "rm -f /dev/shm/$shm"
 holders=()
 on_exit 'for p in "${holders[@]}"; do kill "$p" 2>/dev/null; done'
 

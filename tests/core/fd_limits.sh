@@ -7,8 +7,7 @@
 . "${TESTS_SRC:-$(dirname "$0")/..}/lib.sh"
 command -v prlimit >/dev/null || skip_all "no prlimit"
 mount_ipcfs
-T=$(mktemp -d)
-on_exit "rm -rf $T"
+scratch_dir
 pre=lim$$
 made=()
 on_exit 'for q in "${made[@]}"; do rmdir "$M/mq/$q" 2>/dev/null; done'

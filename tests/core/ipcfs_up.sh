@@ -22,8 +22,7 @@ is "$(grep -c '^#' <<<"$out")" 0 "and shows no comment prefixes"
 like "$out" 'IPCFS_UP_BUILD=DIR' "and documents IPCFS_UP_BUILD"
 like "$out" '--install' "and --install"
 
-[ -c /dev/fuse ] || skip_all "no /dev/fuse"
-command -v fusermount3 >/dev/null || skip_all "no fusermount3"
+need_fuse
 [ -x "$IPCFS" ] || bail "no server at $IPCFS"
 
 T=$(mktemp -d)

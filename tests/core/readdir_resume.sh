@@ -6,14 +6,12 @@
 # real directories to their own offsets.  The cost is counted, not timed:
 # with -d the server says how many entries each readdir read from the
 # kernel.
-. "${TESTS_SRC:-$(dirname "$0")/..}/lib.sh"
+. "${TESTS_SRC:-$(dirname "$0")/..}/mq/mqlib.sh"
 
-MQH=$HELPERS/mq
-[ -x "$MQH/mq_crt" ] || bail "no helper $MQH/mq_crt"
-ulimit -q unlimited 2>/dev/null || true
-T=$(mktemp -d)
+scratch_dir
 pre=rs$$
-on_exit "rm -rf $T; rm -f /dev/shm/$pre-*; for i in \$(seq 30); do $MQH/mq_unl /$pre-\$i 2>/dev/null; done"
+for i in $(seq 30); do mq_track "$pre-$i"; done
+on_exit "rm -f /dev/shm/$pre-*"
 lsoff() { "$HELPERS/lsoff" "$@"; }
 
 mount_ipcfs -d

@@ -9,9 +9,8 @@
 # duplicated; delivered-but-unacknowledged only from killed writers.
 . "${TESTS_SRC:-$(dirname "$0")/..}/lib.sh"
 mount_ipcfs
-T=$(mktemp -d)
+scratch_dir
 q=fstorm$$
-on_exit "rm -rf $T"
 # Bounded by work, not time: the storm goes on until this many messages
 # were acknowledged and every kind of fault hit at least FAULTS times.  Only a
 # minute without one acknowledgement ends it early (a hang: it fails).

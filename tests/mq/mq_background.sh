@@ -8,15 +8,14 @@
 # and a send and receive keep working.
 . "${TESTS_SRC:-$(dirname "$0")/..}/mq/mqlib.sh"
 
-command -v setpriv >/dev/null || skip_all "no setpriv"
+need_cmd setpriv
 [ -x "$HELPERS/aiowrite" ] || bail "no helper aiowrite"
 mount_ipcfs -o allow_other
 Q=bg$$ R=bgr$$
 mq_track "$Q" "$R"
-U=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+U=("${NOBODY[@]}")
 # uid 65534 may not reach the build tree (a clone in a 0700 directory)
-T=$(mktemp -d); chmod 755 "$T"
-on_exit "rm -rf '$T'"
+scratch_dir 755
 cp "$HELPERS/aiowrite" "$MQH/mq_fsop" "$T/"
 
 is "$("${U[@]}" "$T/mq_fsop" mkdir "$M/mq/$Q,maxmsg=1,msgsize=16" 0700)" ok \

@@ -7,12 +7,8 @@
 . "${TESTS_SRC:-$(dirname "$0")/..}/mq/mqlib.sh"
 
 mount_ipcfs
-Q=blk$$
-mq_track "$Q"
-D=$M/mq/$Q
-T=$(mktemp -d)
-on_exit "rm -rf $T"
-mkdir "$D,maxmsg=3,msgsize=64"
+mq_queue blk$$ maxmsg=3,msgsize=64
+scratch_dir
 
 # ---- a blocked reader wakes on another program's mq_send
 cat "$D/next" >"$T/a" &
@@ -45,9 +41,7 @@ wait_for parked "$reader"
 kill -INT "$reader"
 wait "$reader"
 ok "SIGINT ends a parked reader" test $? -ne 0
-cat "$D/next" >"$T/a" &
-reader=$!
-wait_for parked "$reader"
+cat_parked "$T/a" "$D/next"; reader=$PARKED
 kill -KILL "$reader"
 wait "$reader" 2>/dev/null
 "$MQH/mq_snd" "/$Q" 2 kept

@@ -8,12 +8,8 @@
 . "${TESTS_SRC:-$(dirname "$0")/..}/mq/mqlib.sh"
 
 mount_ipcfs
-Q=bytes$$
-mq_track "$Q"
-D=$M/mq/$Q
-T=$(mktemp -d)
-on_exit "rm -rf $T"
-mkdir "$D,maxmsg=10,msgsize=8192"
+mq_queue bytes$$ maxmsg=10,msgsize=8192
+scratch_dir
 
 # ---- binary, both ways
 printf 'a\0b\0\377\n\0\001end' >"$T/bin"

@@ -5,13 +5,13 @@
 # EAGAIN and defers nothing, while other users and queues go on.
 . "${TESTS_SRC:-$(dirname "$0")/..}/mq/mqlib.sh"
 
-command -v setpriv >/dev/null || skip_all "no setpriv"
+need_cmd setpriv
 PY=/usr/bin/python3 # uid 65534 runs it too: not a shim in root's home
 [ -x "$PY" ] || skip_all "no $PY"
 mount_ipcfs -o allow_other
 Q=df$$ Q2=df2$$
 mq_track "$Q" "$Q2"
-U=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+U=("${NOBODY[@]}")
 mkdir -m 666 "$M/mq/$Q,maxmsg=1,msgsize=16" "$M/mq/$Q2,maxmsg=1,msgsize=16"
 printf x >"$M/mq/$Q/1"
 printf y >"$M/mq/$Q2/1"

@@ -6,9 +6,9 @@
 # uid 65534's: one user may defer only 200 messages.
 . "${TESTS_SRC:-$(dirname "$0")/..}/mq/mqlib.sh"
 
-command -v setpriv >/dev/null || skip_all "no setpriv"
+need_cmd setpriv
 mount_ipcfs -o allow_other
-U=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+U=("${NOBODY[@]}")
 # queues_max counts every queue of this IPC namespace, other tests' too
 room=$(( $(cat /proc/sys/fs/mqueue/queues_max) - $(ls "$M/mq" | wc -l) - 8 ))
 N=256 P=ex$$

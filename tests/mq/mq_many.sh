@@ -8,12 +8,9 @@
 
 N=${MQ_MANY:-1000}
 mount_ipcfs
-Q=many$$
-mq_track "$Q" "${Q}b"
-D=$M/mq/$Q
-T=$(mktemp -d)
-on_exit "rm -rf $T"
-mkdir "$D,maxmsg=10,msgsize=16"
+mq_queue many$$ maxmsg=10,msgsize=16
+mq_track "${Q}b"
+scratch_dir
 
 # check_once ROUND: the outputs hold each id FIRST..FIRST+N-1 exactly once
 check_once() {

@@ -8,12 +8,8 @@
 . "${TESTS_SRC:-$(dirname "$0")/..}/mq/mqlib.sh"
 
 mount_ipcfs
-Q=ntf$$
-mq_track "$Q"
-D=$M/mq/$Q
-T=$(mktemp -d)
-on_exit "rm -rf $T"
-mkdir "$D,maxmsg=5,msgsize=64"
+mq_queue ntf$$ maxmsg=5,msgsize=64
+scratch_dir
 holder() { "$MQH/mq_hold" -s "/$Q"; }
 
 # ---- nothing waits: the registration is free for others, and fires
@@ -28,9 +24,7 @@ wait "$h1"
 cat "$D/next" >/dev/null
 
 # ---- a reader waits: the server holds it
-cat "$D/next" >"$T/r1" &
-r1=$!
-wait_for parked "$r1"
+cat_parked "$T/r1" "$D/next"; r1=$PARKED
 ok "a parked reader: the server holds the registration" \
 	wait_for bash -c "test \"\$('$MQH/mq_hold' -s '/$Q')\" = notify_pid=$SERVER"
 is "$("$MQH/mq_hold" "/$Q" 1)" "mq_notify: EBUSY" "another program gets EBUSY"

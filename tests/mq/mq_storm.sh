@@ -18,12 +18,8 @@ READERS=${MQ_STORM_READERS:-16}
 # message count, and a busy machine may take long.
 LIMIT=${MQ_STORM_SECONDS:-480}
 mount_ipcfs
-Q=storm$$
-mq_track "$Q"
-D=$M/mq/$Q
-T=$(mktemp -d)
-on_exit "rm -rf $T"
-mkdir "$D,maxmsg=10,msgsize=16"
+mq_queue storm$$ maxmsg=10,msgsize=16
+scratch_dir
 
 seq_no=0
 start_reader() {

@@ -6,11 +6,11 @@
 # the owner may remove or chmod a queue (the sticky mq/).
 . "${TESTS_SRC:-$(dirname "$0")/..}/mq/mqlib.sh"
 
-command -v setpriv >/dev/null || skip_all "no setpriv"
+need_cmd setpriv
 mount_ipcfs -o allow_other
 Q=user$$
 mq_track "$Q" "${Q}r" "${Q}w" "${Q}x" "${Q}y"
-U=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+U=("${NOBODY[@]}")
 # What uid 65534 runs must be where it can reach it (a clone may be 0700).
 UFSOP=$(reachable_copy "$MQH/mq_fsop") || bail "cannot copy mq_fsop where uid 65534 reaches it"
 as_user() { "${U[@]}" "$@"; }

@@ -21,6 +21,15 @@ _mq_cleanup() {
 }
 on_exit _mq_cleanup
 
+# mq_queue NAME [ATTRS]: makes the queue mq/NAME (with ",ATTRS", such as
+# maxmsg=10,msgsize=16) through the tree, unlinked at exit; sets Q to its
+# name and D to its directory.
+mq_queue() {
+	Q=$1 D=$M/mq/$1
+	mq_track "$Q"
+	mkdir "$D${2:+,$2}" || bail "cannot make the queue $Q"
+}
+
 # curmsgs QUEUE: messages in mq/QUEUE now, through the tree.
 curmsgs() { cat "$M/mq/$1/curmsgs"; }
 # queue_listed QUEUE: mq/ lists it.

@@ -4,8 +4,7 @@
 # for every signal a bad write might name, so any stray signal shows up.
 . "${TESTS_SRC:-$(dirname "$0")/..}/lib.sh"
 mount_ipcfs
-T=$(mktemp -d)
-on_exit "rm -rf $T"
+scratch_dir
 
 start_logged "$T/catch" "$HELPERS/catch" HUP INT QUIT USR1 USR2 TERM ALRM CHLD URG WINCH \
 	"$(kill -l RTMIN)" "$(kill -l RTMAX)"

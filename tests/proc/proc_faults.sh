@@ -4,8 +4,7 @@
 # hang, crash, or reach the wrong process.
 . "${TESTS_SRC:-$(dirname "$0")/..}/lib.sh"
 mount_ipcfs
-T=$(mktemp -d)
-on_exit "rm -rf $T"
+scratch_dir
 
 # exec keeps the process: an open signal file follows it into the new image.
 mkfifo "$T/go"

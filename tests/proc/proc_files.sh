@@ -3,8 +3,7 @@
 # owners, modes and times, state, caught, blocked, ignored, pending.
 . "${TESTS_SRC:-$(dirname "$0")/..}/lib.sh"
 mount_ipcfs
-T=$(mktemp -d)
-on_exit "rm -rf $T"
+scratch_dir
 
 # /signals: NUM NAME description, 1..31 then RTMIN..RTMAX.
 is "$(head -n 2 "$M/signals")" "$(printf '1 HUP Hangup\n2 INT Interrupt')" "signals starts with HUP, INT"

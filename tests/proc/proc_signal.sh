@@ -3,8 +3,7 @@
 # several lines per write, signal 0, and the process pinned at open.
 . "${TESTS_SRC:-$(dirname "$0")/..}/lib.sh"
 mount_ipcfs
-T=$(mktemp -d)
-on_exit "rm -rf $T"
+scratch_dir
 
 # Background jobs of a script ignore SIGINT; this starts one with the
 # default disposition, as a terminal's foreground job would have it.
@@ -12,9 +11,7 @@ spawn() { env --default-signal=INT,QUIT "$@" & }
 
 # A plain sleep dies of SIGINT sent through the tree; wait says how.
 spawn sleep 1000; pid=$!
-cat "$M/proc/$pid/wait" >"$T/wait" &
-reader=$!
-wait_for parked "$reader"
+cat_parked "$T/wait" "$M/proc/$pid/wait"; reader=$PARKED
 echo INT >"$M/proc/$pid/signal"; rc=$?
 is "$rc" 0 "echo INT > proc/PID/signal succeeds"
 wait "$pid"; st=$?
@@ -44,9 +41,7 @@ echo 0 >"$M/proc/$cpid/signal"; rc=$?
 is "$rc" 0 "signal 0 checks existence"
 sleep 0.3
 is "$(wc -l <"$T/catch")" 7 "signal 0 delivers nothing"
-cat "$M/proc/$cpid/wait" >"$T/wait" &
-reader=$!
-wait_for parked "$reader"
+cat_parked "$T/wait" "$M/proc/$cpid/wait"; reader=$PARKED
 echo 9 >"$M/proc/$cpid/signal"
 wait "$reader"
 fate_is "$(cat "$T/wait")" "killed KILL" "echo 9 kills it; wait says killed KILL"
@@ -55,8 +50,7 @@ fate_is "$(cat "$T/wait")" "killed KILL" "echo 9 kills it; wait says killed KILL
 # (it ends once its reader is parked: the fifo says when)
 mkfifo "$T/go"
 (read -r _ <"$T/go") & pid=$!
-cat "$M/proc/$pid/wait" >"$T/wait" & reader=$!
-wait_for parked "$reader"
+cat_parked "$T/wait" "$M/proc/$pid/wait"; reader=$PARKED
 echo go >"$T/go"
 wait "$reader"
 fate_is "$(cat "$T/wait")" "exited 0" "a process that ends normally: exited 0"

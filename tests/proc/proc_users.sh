@@ -7,8 +7,8 @@
 # Without allow_other nobody else can use the mount at all.
 . "${TESTS_SRC:-$(dirname "$0")/..}/lib.sh"
 
-[ "$(id -u)" = 0 ] || skip_all "needs root to act as other users"
-command -v setpriv >/dev/null || skip_all "no setpriv"
+need_root "needs root to act as other users"
+need_cmd setpriv
 as() { local u=$1; shift; setpriv --reuid="$u" --regid="$u" --clear-groups "$@"; }
 # What other users run must be where they can reach it (a clone may be
 # 0700).
@@ -20,9 +20,7 @@ nobody_op() { setsid -w setpriv --reuid=65534 --regid=65534 --clear-groups \
 
 # Without allow_other: the mount is the mounter's alone.
 mount_ipcfs
-T=$(mktemp -d)
-chmod 755 "$T"
-on_exit "rm -rf $T"
+scratch_dir 755
 err=$(as 65534 ls "$M" 2>&1)
 like "$err" "Permission denied" "without allow_other another user cannot even list the mount"
 umount_ipcfs

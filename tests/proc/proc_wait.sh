@@ -4,21 +4,18 @@
 # interrupts and timeouts.
 . "${TESTS_SRC:-$(dirname "$0")/..}/lib.sh"
 mount_ipcfs
-T=$(mktemp -d)
-on_exit "rm -rf $T"
+scratch_dir
 
 # A non-child (a child of this shell, not of cat) that exits 3, once its
 # reader is parked (the fifo says when).
 mkfifo "$T/go"
 (read -r _ <"$T/go"; exit 3) & pid=$!
-cat "$M/proc/$pid/wait" >"$T/out" & reader=$!
-wait_for parked "$reader"
+cat_parked "$T/out" "$M/proc/$pid/wait"; reader=$PARKED
 echo go >"$T/go"
 wait "$reader"
 fate_is "$(cat "$T/out")" "exited 3" "non-child exiting 3: exited 3"
 sleep 1000 & pid=$!
-cat "$M/proc/$pid/wait" >"$T/out" & reader=$!
-wait_for parked "$reader"
+cat_parked "$T/out" "$M/proc/$pid/wait"; reader=$PARKED
 kill -9 "$pid"
 wait "$reader"
 fate_is "$(cat "$T/out")" "killed KILL" "killed by SIGKILL: killed KILL"

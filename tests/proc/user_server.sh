@@ -7,11 +7,9 @@
 # duration.
 . "${TESTS_SRC:-$(dirname "$0")/..}/lib.sh"
 
-[ "$(id -u)" = 0 ] || skip_all "needs root to run the server as uid 65534"
-command -v setpriv >/dev/null || skip_all "no setpriv"
-[ -c /dev/fuse ] || skip_all "no /dev/fuse"
-command -v fusermount3 >/dev/null || skip_all "no fusermount3"
-as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+need_root "needs root to run the server as uid 65534"
+need_cmd setpriv
+need_fuse
 
 T=$(mktemp -d)
 chmod 755 "$T"

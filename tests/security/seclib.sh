@@ -13,9 +13,8 @@
 # shellcheck shell=bash
 . "${TESTS_SRC:-$(dirname "${BASH_SOURCE[0]}")/..}/lib.sh"
 
-[ "$(id -u)" = 0 ] || skip_all "needs root to act as other users"
-command -v setpriv >/dev/null || skip_all "no setpriv"
-command -v unshare >/dev/null || skip_all "no unshare"
+need_root "needs root to act as other users"
+need_cmd setpriv unshare
 [ -c /dev/fuse ] || skip_all "no /dev/fuse"
 trap _cleanup EXIT
 
@@ -31,7 +30,6 @@ for h in "$HELPERS/fsop" "$HELPERS/catch" "$HELPERS/mq/mq_fsop" \
 done
 chmod 755 "$B"/*
 
-NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 USERNS=("${NOBODY[@]}" unshare -Ur)
 PIDNS=("${NOBODY[@]}" unshare -Urpf --mount-proc)
 NOCAPS=(setpriv --reuid=0 --regid=1234 --clear-groups --inh-caps=-all
@@ -123,9 +121,7 @@ shm_state() { echo "$(stat -c '%u %g %a %s' "$1") $(md5sum <"$1")"; }
 # reach, removed at exit; Q and S, prefixes of its queues and shm objects.
 sec_mount() {
 	mount_ipcfs -o allow_other "$@"
-	T=$(mktemp -d)
-	chmod 755 "$T"
-	on_exit "rm -rf --one-file-system '$T'"
+	scratch_dir 755
 	Q=sec$$
 	S=ipcfs-sec-$$
 }

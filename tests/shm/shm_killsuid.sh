@@ -8,12 +8,11 @@
 # modes and sizes must be the same.
 . "${TESTS_SRC:-$(dirname "$0")/..}/shm/shmlib.sh"
 
-[ "$(id -u)" = 0 ] || skip_all "needs root to act as another user"
-command -v setpriv >/dev/null || skip_all "no setpriv"
+need_root "needs root to act as another user"
+need_cmd setpriv
 shm_mount -o allow_other
 shm_nobody_tools
 
-as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 nobody_op() { as_nobody "$NOBODY_SHMOP" "$@" 2>&1 | tail -n 1; }
 # fresh NAME MODE: root's object NAME with 3 bytes, mode MODE.
 fresh() {

@@ -7,14 +7,13 @@
 # caller's, not the server's.
 . "${TESTS_SRC:-$(dirname "$0")/..}/shm/shmlib.sh"
 
-[ "$(id -u)" = 0 ] || skip_all "needs root to act as other users"
-command -v setpriv >/dev/null || skip_all "no setpriv"
+need_root "needs root to act as other users"
+need_cmd setpriv
 shm_mount -o allow_other
 
 # What uid 65534 runs must be where it can reach it (a clone may be 0700).
 USHMOP=$(reachable_copy "$SH/shmop") && UCRT=$(reachable_copy "$SH/crt_shm") ||
 	bail "cannot copy the helpers where uid 65534 reaches them"
-as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 nobody_op() { as_nobody "$USHMOP" "$@" 2>&1 | tail -n 1; }
 
 # Objects made by nobody through the tree are nobody's.

@@ -109,10 +109,6 @@ mapper_stop() {
 # shm_nobody_tools: copies shmop where uid 65534 can run it (the clone
 # may be in a 0700 directory); sets NOBODY_SHMOP.
 shm_nobody_tools() {
-	local d
-	d=$(mktemp -d)
-	chmod 755 "$d"
-	cp "$SH/shmop" "$d/"
-	NOBODY_SHMOP=$d/shmop
-	on_exit "rm -rf '$d'"
+	NOBODY_SHMOP=$(reachable_copy "$SH/shmop") ||
+		bail "cannot copy shmop where uid 65534 reaches it"
 }
