@@ -8,11 +8,15 @@
 #define _GNU_SOURCE
 #include "family.h"
 #include "fs.h"
+#include "inum.h"
 #include "ipcfs.h"
 #include "log.h"
 #include "mountpt.h"
+#include "mqattr.h"
 #include "options.h"
+#include "proc.h"
 #include "procfile.h"
+#include "shmseg.h"
 #include "signame.h"
 
 #include <errno.h>
@@ -32,6 +36,15 @@
 #ifndef IPCFS_VERSION
 #define IPCFS_VERSION "unknown"
 #endif
+
+/* Each family claims its own inode-number tag (inum.h): never a shared one. */
+#define FAMILY_INUM_TAGS \
+	(1u << PROC_INUM_TAG | 1u << MQ_INUM_TAG | 1u << SHM_INUM_TAG)
+_Static_assert(__builtin_popcount(FAMILY_INUM_TAGS) == 3,
+	       "two families claim the same inode-number tag");
+_Static_assert(FAMILY_INUM_TAGS < 1u << INUM_NTAGS &&
+		       !(FAMILY_INUM_TAGS & ((1u << INUM_TAG_FAMILY0) - 1)),
+	       "a family claims a tag outside INUM_TAG_FAMILY(0..)");
 
 /* libfuse's own messages go where ours go. */
 static void fuse_log_ours(enum fuse_log_level level, const char *fmt,

@@ -8,6 +8,7 @@
 #include "family.h"
 #include "log.h"
 #include "fs.h"
+#include "inum.h"
 #include "node.h"
 #include "route.h"
 #include "signame.h"
@@ -55,10 +56,10 @@ void node_release_obj(struct ipcfs *fs, struct node *n)
 	n->obj = NULL;
 }
 
-void attr_init(struct ipcfs *fs, struct stat *st, fuse_ino_t id, mode_t mode)
+void attr_init(struct ipcfs *fs, struct stat *st, uint64_t ino, mode_t mode)
 {
 	memset(st, 0, sizeof(*st));
-	st->st_ino = id;
+	st->st_ino = ino;
 	st->st_mode = mode;
 	st->st_nlink = S_ISDIR(mode) ? 2 : 1;
 	st->st_uid = fs->server_uid;
@@ -181,10 +182,10 @@ static int core_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 static int core_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 {
 	if (n->type == NODE_ROOT) {
-		attr_init(fs, st, n->id, S_IFDIR | 0555);
+		attr_init(fs, st, inum_top(n->id), S_IFDIR | 0555);
 		st->st_nlink = 5;
 	} else {
-		attr_init(fs, st, n->id, S_IFREG | 0444);
+		attr_init(fs, st, inum_top(n->id), S_IFREG | 0444);
 		st->st_size = (off_t)fs->signals_len;
 	}
 	return 0;
@@ -210,14 +211,14 @@ static int core_readdir(struct ipcfs *fs, struct dir_handle *dh,
 
 	(void)fs;
 	(void)dh;
-	if (off < 1 && !dirbuf_add(b, ".", INO_ROOT, S_IFDIR, 1))
+	if (off < 1 && !dirbuf_add(b, ".", inum_top(INO_ROOT), S_IFDIR, 1))
 		return 0;
-	if (off < 2 && !dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2))
+	if (off < 2 && !dirbuf_add(b, "..", inum_top(INO_ROOT), S_IFDIR, 2))
 		return 0;
 	for (int e = 0; e < ROOT_NENTRIES; e++) {
 		if (off >= e + 3)
 			continue;
-		if (!dirbuf_add(b, root_entry_name(e), ids[e],
+		if (!dirbuf_add(b, root_entry_name(e), inum_top(ids[e]),
 				e == ROOT_SIGNALS ? S_IFREG : S_IFDIR, e + 3))
 			break;
 	}

@@ -256,8 +256,11 @@ static inline struct ipcfs *fs_of_req(fuse_req_t req)
 /* Real-time signal offset (from SIGRTMIN) used for mq_notify. */
 #define MQ_NOTIFY_SIGNAL_OFFSET 1
 
-/* Fills the attributes common to every object: times, links. */
-void attr_init(struct ipcfs *fs, struct stat *st, fuse_ino_t id, mode_t mode);
+/*
+ * Fills the attributes common to every object: times, links, and @ino as
+ * st_ino (from inum.h; a node id is no inode number).
+ */
+void attr_init(struct ipcfs *fs, struct stat *st, uint64_t ino, mode_t mode);
 
 /* Family hooks that the signal fd dispatches (mqueue.c). */
 void mq_on_signal(struct ipcfs *fs, int value);

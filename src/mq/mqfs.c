@@ -159,7 +159,7 @@ static void mq_root_attr(struct ipcfs *fs, struct node *n, struct stat *st)
 {
 	struct stat real;
 
-	attr_init(fs, st, n->id, S_IFDIR | 01777);
+	attr_init(fs, st, inum_top(n->id), S_IFDIR | 01777);
 	st->st_uid = 0;
 	st->st_gid = 0;
 	if (fs->mq->dirfd >= 0 && fstat(fs->mq->dirfd, &real) == 0) {
@@ -187,7 +187,7 @@ static int mq_tree_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 	if (err)
 		return err;
 	file = n->type == NODE_QUEUE_DIR ? MQ_FILE_DIR : n->sub;
-	attr_init(fs, st, (fuse_ino_t)mq_ino(q->ino, file),
+	attr_init(fs, st, mq_ino(q->ino, file),
 		  file == MQ_FILE_DIR ? mq_dir_mode(real.st_mode)
 				      : mq_file_mode(real.st_mode, file));
 	st->st_uid = real.st_uid;
@@ -257,9 +257,9 @@ static int mq_opendir(struct ipcfs *fs, fuse_req_t req, struct dir_handle *dh)
 /* Offsets: 1 ".", 2 "..", then the mqueue file system's own (3, 4, ...). */
 static int readdir_queues(struct ipcfs *fs, struct dirbuf *b, off_t off)
 {
-	if (off < 1 && !dirbuf_add(b, ".", INO_MQ, S_IFDIR, 1))
+	if (off < 1 && !dirbuf_add(b, ".", inum_top(INO_MQ), S_IFDIR, 1))
 		return 0;
-	if (off < 2 && !dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2))
+	if (off < 2 && !dirbuf_add(b, "..", inum_top(INO_ROOT), S_IFDIR, 2))
 		return 0;
 	return mqview_list(fs, b, off);
 }
@@ -277,7 +277,7 @@ static int mq_readdir(struct ipcfs *fs, struct dir_handle *dh,
 	if (off < 1 && !dirbuf_add(b, ".", mq_ino(q->ino, MQ_FILE_DIR),
 				   S_IFDIR, 1))
 		return 0;
-	if (off < 2 && !dirbuf_add(b, "..", INO_MQ, S_IFDIR, 2))
+	if (off < 2 && !dirbuf_add(b, "..", inum_top(INO_MQ), S_IFDIR, 2))
 		return 0;
 	/* next, 0..31, maxmsg, msgsize, curmsgs */
 	for (int i = 0; i < 1 + ROUTE_PRIO_LISTED + QF_END - QF_MAXMSG; i++) {

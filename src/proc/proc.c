@@ -353,7 +353,7 @@ static int proc_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 
 	switch (n->type) {
 	case NODE_PROC_DIR:
-		attr_init(fs, st, n->id, S_IFDIR | 0555);
+		attr_init(fs, st, inum_top(n->id), S_IFDIR | 0555);
 		st->st_uid = 0;
 		st->st_gid = 0;
 		return 0;
@@ -455,9 +455,9 @@ static int readdir_procs(struct ipcfs *fs, struct dirbuf *b, off_t off,
 {
 	struct proc_family *pf = fs->proc;
 
-	if (off < 1 && !dirbuf_add(b, ".", INO_PROC, S_IFDIR, 1))
+	if (off < 1 && !dirbuf_add(b, ".", inum_top(INO_PROC), S_IFDIR, 1))
 		return 0;
-	if (off < 2 && !dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2))
+	if (off < 2 && !dirbuf_add(b, "..", inum_top(INO_ROOT), S_IFDIR, 2))
 		return 0;
 	if (off < 3 && !dirbuf_add(b, "self", PROC_INO(0, 1), S_IFLNK, 3))
 		return 0;
@@ -494,7 +494,7 @@ static int proc_readdir(struct ipcfs *fs, struct dir_handle *dh,
 		return -ENOENT;
 	if (off < 1 && !dirbuf_add(b, ".", PROC_INO(p->pid, 0), S_IFDIR, 1))
 		return 0;
-	if (off < 2 && !dirbuf_add(b, "..", INO_PROC, S_IFDIR, 2))
+	if (off < 2 && !dirbuf_add(b, "..", inum_top(INO_PROC), S_IFDIR, 2))
 		return 0;
 	for (int f = 0; f < PF_NFILES; f++) {
 		if (off >= f + 3)

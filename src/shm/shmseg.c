@@ -296,7 +296,7 @@ static int dir_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 {
 	struct stat real;
 
-	attr_init(fs, st, n->id, S_IFDIR | 01777);
+	attr_init(fs, st, inum_top(n->id), S_IFDIR | 01777);
 	if (fs->shm->dirfd < 0 || fstat(fs->shm->dirfd, &real))
 		return 0;
 	st->st_mode = S_IFDIR | (real.st_mode & 07777);
@@ -371,9 +371,10 @@ static bool emit_shm(struct dirbuf *b, const struct dir_entry *e, void *arg)
 {
 	(void)arg;
 	if (strcmp(e->name, ".") == 0)
-		return dirbuf_add(b, ".", INO_SHM, S_IFDIR, e->next);
+		return dirbuf_add(b, ".", inum_top(INO_SHM), S_IFDIR, e->next);
 	if (strcmp(e->name, "..") == 0)
-		return dirbuf_add(b, "..", INO_ROOT, S_IFDIR, e->next);
+		return dirbuf_add(b, "..", inum_top(INO_ROOT), S_IFDIR,
+				  e->next);
 	if (!listed(e))
 		return true;
 	return dirbuf_add(b, e->name, SHM_INO(e->ino), S_IFREG, e->next);
@@ -392,10 +393,11 @@ static int shm_readdir(struct ipcfs *fs, struct dir_handle *dh,
 
 	(void)dh;
 	if (sf->dirfd < 0) {
-		if (off < 1 && !dirbuf_add(b, ".", INO_SHM, S_IFDIR, 1))
+		if (off < 1 &&
+		    !dirbuf_add(b, ".", inum_top(INO_SHM), S_IFDIR, 1))
 			return 0;
 		if (off < 2)
-			dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2);
+			dirbuf_add(b, "..", inum_top(INO_ROOT), S_IFDIR, 2);
 		return 0;
 	}
 	return dir_scan(sf->dirfd, &sf->list_at, off, b, emit_shm, NULL);
