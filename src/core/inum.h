@@ -30,7 +30,9 @@
  *   tags, since folding never touches the tag.
  * - tag, 4 bits: 0 is never made, so no number is 0 (a listing entry of
  *   inode 0 is skipped by some readers as deleted); 1 is the top; 2..15
- *   are 14 tags for families.
+ *   are 14 tags for families.  Tags 8 and up give numbers of 1 << 63 and
+ *   more, which a reader with a signed 64-bit inode type shows negative:
+ *   families take the low ones first.
  *
  * Pure C, no FUSE type; thread-free (any thread may call it).
  */
