@@ -289,7 +289,9 @@ static int state_init(struct ipcfs *fs)
 		return err;
 	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
 		fs->families[fs->nfamilies++].f = families[i];
-	err = nodes_init(fs, &fs_root_ops);
+	err = fs_check_families(fs);
+	if (!err)
+		err = nodes_init(fs, &fs_root_ops);
 	if (!err)
 		err = fs_make_top(fs);
 	for (size_t i = 0; !err && i < fs->nfamilies; i++) {

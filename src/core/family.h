@@ -130,6 +130,7 @@ struct node_ops {
  */
 struct family {
 	const char *name;
+	unsigned int inum_tag; /* its inode numbers' tag: INUM_TAG_FAMILY(n) */
 	const struct fixed_name *top;
 	size_t ntop;
 	int (*init)(struct ipcfs *fs, void **state);

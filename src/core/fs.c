@@ -9,6 +9,7 @@
 #include "family.h"
 #include "log.h"
 #include "fs.h"
+#include "inum.h"
 #include "node.h"
 
 #include <errno.h>
@@ -21,10 +22,10 @@
 #include <time.h>
 #include <unistd.h>
 
-void attr_init(struct ipcfs *fs, struct stat *st, fuse_ino_t id, mode_t mode)
+void attr_init(struct ipcfs *fs, struct stat *st, uint64_t ino, mode_t mode)
 {
 	memset(st, 0, sizeof(*st));
-	st->st_ino = id;
+	st->st_ino = ino;
 	st->st_mode = mode;
 	st->st_nlink = S_ISDIR(mode) ? 2 : 1;
 	st->st_uid = fs->server_uid;
@@ -144,6 +145,31 @@ static const struct fixed_name *top_entry(struct ipcfs *fs, size_t i)
 	return NULL;
 }
 
+int fs_check_families(struct ipcfs *fs)
+{
+	for (size_t i = 0; i < fs->nfamilies; i++) {
+		const struct family *f = fs->families[i].f;
+
+		if (f->inum_tag < INUM_TAG_FAMILY(0) ||
+		    f->inum_tag >= INUM_NTAGS) {
+			log_err("family %s: inode-number tag %u is not a "
+				"family's", f->name, f->inum_tag);
+			return -EINVAL;
+		}
+		for (size_t k = 0; k < i; k++) {
+			const struct family *g = fs->families[k].f;
+
+			if (g->inum_tag == f->inum_tag ||
+			    strcmp(g->name, f->name) == 0) {
+				log_err("families %s and %s share a name or an "
+					"inode-number tag", g->name, f->name);
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
 int fs_make_top(struct ipcfs *fs)
 {
 	const struct fixed_name *e;
@@ -169,7 +195,7 @@ static int root_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 {
 	const struct fixed_name *e;
 
-	attr_init(fs, st, n->id, S_IFDIR | 0555);
+	attr_init(fs, st, inum_top(n->id), S_IFDIR | 0555);
 	for (size_t i = 0; (e = top_entry(fs, i)); i++)
 		if (S_ISDIR(e->mode))
 			st->st_nlink++;
@@ -183,16 +209,16 @@ static int root_readdir(struct ipcfs *fs, struct dir_handle *dh,
 	const struct fixed_name *e;
 
 	(void)dh;
-	if (off < 1 && !dirbuf_add(b, ".", INO_ROOT, S_IFDIR, 1))
+	if (off < 1 && !dirbuf_add(b, ".", inum_top(INO_ROOT), S_IFDIR, 1))
 		return 0;
-	if (off < 2 && !dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2))
+	if (off < 2 && !dirbuf_add(b, "..", inum_top(INO_ROOT), S_IFDIR, 2))
 		return 0;
 	for (size_t i = 0; (e = top_entry(fs, i)); i++) {
 		off_t next = (off_t)i + 3;
 
 		if (off >= next)
 			continue;
-		if (!dirbuf_add(b, e->name, node_top(fs, e->name)->id,
+		if (!dirbuf_add(b, e->name, inum_top(node_top(fs, e->name)->id),
 				e->mode & S_IFMT, next))
 			break;
 	}

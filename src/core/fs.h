@@ -27,6 +27,13 @@ extern const struct fuse_lowlevel_ops ipcfs_ops;
 /* The root directory's ops (for nodes_init). */
 extern const struct node_ops fs_root_ops;
 
+/*
+ * The registry is sound: names and inode-number tags are each a
+ * family's own, tags in the families' range (inum.h), at most
+ * IPCFS_FAMILIES_MAX.  0 or -EINVAL (said in the log).
+ */
+int fs_check_families(struct ipcfs *fs);
+
 /* Makes the nodes of the registry's top entries, after nodes_init. */
 int fs_make_top(struct ipcfs *fs);
 

@@ -267,7 +267,10 @@ static inline struct ipcfs *fs_of_req(fuse_req_t req)
 /* Timeouts (seconds) for names and attributes that are stable. */
 #define STABLE_TIMEOUT 1.0
 
-/* Fills the attributes common to every object: times, links. */
-void attr_init(struct ipcfs *fs, struct stat *st, fuse_ino_t id, mode_t mode);
+/*
+ * Fills the attributes common to every object: times, links, and @ino as
+ * st_ino (from inum.h; a node id is no inode number).
+ */
+void attr_init(struct ipcfs *fs, struct stat *st, uint64_t ino, mode_t mode);
 
 #endif

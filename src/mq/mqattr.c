@@ -13,15 +13,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Above the process tree's numbers (PROC_INO stays below 1 << 41). */
-#define MQ_INO_BASE (UINT64_C(1) << 56)
-
 uint64_t mq_ino(uint64_t queue_ino, int file)
 {
 	/* slot 0: the directory; 1..: the file numbers, all below 1 << 16 */
 	uint64_t slot = file == MQ_FILE_DIR ? 0 : (uint64_t)file + 1;
 
-	return MQ_INO_BASE | (queue_ino & 0xffffffffffULL) << 16 | slot;
+	return inum_make(MQ_INUM_TAG, queue_ino, slot);
 }
 
 mode_t mq_queue_mode(mode_t mode)

@@ -8,9 +8,14 @@
 #ifndef IPCFS_MQATTR_H
 #define IPCFS_MQATTR_H
 
+#include "inum.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+/* The inode-number tag the message queue family claims (see inum.h). */
+#define MQ_INUM_TAG INUM_TAG_FAMILY(1)
 
 /* The directory of a queue, for mq_ino(). */
 #define MQ_FILE_DIR (-1)

@@ -167,7 +167,7 @@ static int mq_dir_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 {
 	struct stat real;
 
-	attr_init(fs, st, n->id, S_IFDIR | 01777);
+	attr_init(fs, st, inum_top(n->id), S_IFDIR | 01777);
 	st->st_uid = 0;
 	st->st_gid = 0;
 	if (mq_of(fs)->dirfd >= 0 && fstat(mq_of(fs)->dirfd, &real) == 0) {
@@ -273,9 +273,9 @@ static int mq_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
 			  struct dirbuf *b, off_t off)
 {
 	(void)dh;
-	if (off < 1 && !dirbuf_add(b, ".", mq_of(fs)->dir->id, S_IFDIR, 1))
+	if (off < 1 && !dirbuf_add(b, ".", inum_top(mq_of(fs)->dir->id), S_IFDIR, 1))
 		return 0;
-	if (off < 2 && !dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2))
+	if (off < 2 && !dirbuf_add(b, "..", inum_top(INO_ROOT), S_IFDIR, 2))
 		return 0;
 	return mqview_list(fs, b, off);
 }
@@ -290,7 +290,7 @@ static int queue_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
 	if (off < 1 && !dirbuf_add(b, ".", mq_ino(q->ino, MQ_FILE_DIR),
 				   S_IFDIR, 1))
 		return 0;
-	if (off < 2 && !dirbuf_add(b, "..", mq_of(fs)->dir->id, S_IFDIR, 2))
+	if (off < 2 && !dirbuf_add(b, "..", inum_top(mq_of(fs)->dir->id), S_IFDIR, 2))
 		return 0;
 	/* next, 0..31, maxmsg, msgsize, curmsgs */
 	for (int i = 0; i < 1 + ROUTE_PRIO_LISTED + QF_END - QF_MAXMSG; i++) {
@@ -664,6 +664,7 @@ static void mq_fini(struct ipcfs *fs, void *state)
 
 const struct family mq_family = {
 	.name = "mq",
+	.inum_tag = MQ_INUM_TAG,
 	.top = mq_top,
 	.ntop = sizeof(mq_top) / sizeof(mq_top[0]),
 	.init = mq_init,

@@ -362,7 +362,7 @@ static int proc_dir_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 
 static int proc_dir_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 {
-	attr_init(fs, st, n->id, S_IFDIR | 0555);
+	attr_init(fs, st, inum_top(n->id), S_IFDIR | 0555);
 	st->st_uid = 0;
 	st->st_gid = 0;
 	return 0;
@@ -501,9 +501,9 @@ static int readdir_procs(struct ipcfs *fs, struct dirbuf *b, off_t off,
 {
 	struct proc_family *pf = proc_of(fs);
 
-	if (off < 1 && !dirbuf_add(b, ".", pf->dir->id, S_IFDIR, 1))
+	if (off < 1 && !dirbuf_add(b, ".", inum_top(pf->dir->id), S_IFDIR, 1))
 		return 0;
-	if (off < 2 && !dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2))
+	if (off < 2 && !dirbuf_add(b, "..", inum_top(INO_ROOT), S_IFDIR, 2))
 		return 0;
 	if (off < 3 && !dirbuf_add(b, "self", PROC_INO(0, 1), S_IFLNK, 3))
 		return 0;
@@ -544,7 +544,7 @@ static int pid_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
 	if (off < 1 && !dirbuf_add(b, ".", PROC_INO(p->pid, 0), S_IFDIR, 1))
 		return 0;
 	if (off < 2 &&
-	    !dirbuf_add(b, "..", proc_of(fs)->dir->id, S_IFDIR, 2))
+	    !dirbuf_add(b, "..", inum_top(proc_of(fs)->dir->id), S_IFDIR, 2))
 		return 0;
 	for (int f = 0; f < PF_NFILES; f++) {
 		if (off >= f + 3)
@@ -861,7 +861,7 @@ static int pid_signal_setattr(struct ipcfs *fs, fuse_req_t req,
 
 static int signals_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 {
-	attr_init(fs, st, n->id, S_IFREG | 0444);
+	attr_init(fs, st, inum_top(n->id), S_IFREG | 0444);
 	st->st_size = (off_t)proc_of(fs)->signals_len;
 	return 0;
 }
@@ -1012,6 +1012,7 @@ static void proc_fini(struct ipcfs *fs, void *state)
 
 const struct family proc_family = {
 	.name = "proc",
+	.inum_tag = PROC_INUM_TAG,
 	.top = proc_top,
 	.ntop = sizeof(proc_top) / sizeof(proc_top[0]),
 	.init = proc_init,

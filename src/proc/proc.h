@@ -5,6 +5,8 @@
 #ifndef IPCFS_PROC_H
 #define IPCFS_PROC_H
 
+#include "inum.h"
+
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -20,8 +22,14 @@ enum pid_file {
 	PF_NFILES,
 };
 
-/* Reported inode number of a process directory (slot 0) or its files. */
-#define PROC_INO(pid, slot) ((UINT64_C(1) << 40) + (uint64_t)(pid) * 8 + (slot))
+/* The inode-number tag the process family claims (see inum.h). */
+#define PROC_INUM_TAG INUM_TAG_FAMILY(0)
+
+/*
+ * Reported inode number of a process directory (slot 0) or its files
+ * (1 + enum pid_file); proc/self is pid 0's slot 1 (no process is 0).
+ */
+#define PROC_INO(pid, slot) inum_make(PROC_INUM_TAG, (uint64_t)(pid), (slot))
 
 /*
  * PIDFD_GET_INFO (Linux 6.15+).  Debian 12's headers predate it, so the

@@ -45,7 +45,7 @@ static int shm_dir_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 {
 	struct stat real;
 
-	attr_init(fs, st, n->id, S_IFDIR | 01777);
+	attr_init(fs, st, inum_top(n->id), S_IFDIR | 01777);
 	if (shm_of(fs)->dirfd < 0 || fstat(shm_of(fs)->dirfd, &real))
 		return 0;
 	st->st_mode = S_IFDIR | (real.st_mode & 07777);
@@ -70,10 +70,11 @@ static bool listed(const struct dir_entry *e)
 static bool emit_shm(struct dirbuf *b, const struct dir_entry *e, void *arg)
 {
 	if (strcmp(e->name, ".") == 0)
-		return dirbuf_add(b, ".", ((struct shm_family *)arg)->dir->id,
+		return dirbuf_add(b, ".", inum_top(((struct shm_family *)arg)->dir->id),
 				  S_IFDIR, e->next);
 	if (strcmp(e->name, "..") == 0)
-		return dirbuf_add(b, "..", INO_ROOT, S_IFDIR, e->next);
+		return dirbuf_add(b, "..", inum_top(INO_ROOT), S_IFDIR,
+				  e->next);
 	if (!listed(e))
 		return true;
 	return dirbuf_add(b, e->name, SHM_INO(e->ino), S_IFREG, e->next);
@@ -92,10 +93,10 @@ static int shm_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
 
 	(void)dh;
 	if (sf->dirfd < 0) {
-		if (off < 1 && !dirbuf_add(b, ".", sf->dir->id, S_IFDIR, 1))
+		if (off < 1 && !dirbuf_add(b, ".", inum_top(sf->dir->id), S_IFDIR, 1))
 			return 0;
 		if (off < 2)
-			dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2);
+			dirbuf_add(b, "..", inum_top(INO_ROOT), S_IFDIR, 2);
 		return 0;
 	}
 	/* no state per open directory: the family's one fd serves all */
@@ -300,6 +301,7 @@ static void shm_fini(struct ipcfs *fs, void *state)
 
 const struct family shm_family = {
 	.name = "shm",
+	.inum_tag = SHM_INUM_TAG,
 	.top = shm_top,
 	.ntop = sizeof(shm_top) / sizeof(shm_top[0]),
 	.init = shm_init,

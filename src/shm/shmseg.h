@@ -13,19 +13,23 @@
 #define IPCFS_SHMSEG_H
 
 #include "family.h"
+#include "inum.h"
 
 #include <stdint.h>
 #include <time.h>
 
 #define SHM_DIR_PATH "/dev/shm"
 
+/* The inode-number tag the shared memory family claims (see inum.h). */
+#define SHM_INUM_TAG INUM_TAG_FAMILY(2)
+
 /*
- * Reported inode number of an object: its tmpfs inode number in a range
- * that no other node of the tree uses (fixed ids are < 8, processes are
- * 1 << 40 and up).  Two names of one object (a hard link made in
- * /dev/shm) report the same number, as they do there.
+ * Reported inode number of an object: its tmpfs inode number under the
+ * family's own tag (inum.h), a range no other node of the tree uses.
+ * Two names of one object (a hard link made in /dev/shm) report the same
+ * number, as they do there.
  */
-#define SHM_INO(tmpfs_ino) ((UINT64_C(1) << 56) + (uint64_t)(tmpfs_ino))
+#define SHM_INO(tmpfs_ino) inum_make(SHM_INUM_TAG, (uint64_t)(tmpfs_ino), 0)
 
 struct shm_family {
 	struct node *dir;         /* shm/ */
