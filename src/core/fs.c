@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include "family.h"
+#include "procfile.h"
 #include "log.h"
 #include "fs.h"
 #include "node.h"
@@ -14,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <malloc.h>
 #include <poll.h>
 #include <stdio.h>
@@ -425,20 +427,16 @@ void handle_notify_poll(struct handle *h)
 static unsigned int write_pages(size_t max_write)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	unsigned int pages, limit;
-	char text[24] = "";
-	FILE *f;
+	unsigned int pages;
+	unsigned long limit;
 
 	if (page <= 0)
 		page = 4096;
 	pages = (unsigned int)((max_write - 1) / (size_t)page + 1);
-	f = fopen("/proc/sys/fs/fuse/max_pages_limit", "re");
-	if (f) {
-		if (fgets(text, sizeof(text), f) &&
-		    sscanf(text, "%u", &limit) == 1 && limit && limit < pages)
-			pages = limit;
-		fclose(f);
-	}
+	if (procfile_read_ulong("/proc/sys/fs/fuse/max_pages_limit", UINT_MAX,
+				&limit) == 0 &&
+	    limit && limit < pages)
+		pages = (unsigned int)limit;
 	return pages;
 }
 

@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include "mqfs.h"
+#include "procfile.h"
 #include "route.h"
 
 #include <dirent.h>
@@ -301,19 +302,11 @@ static int mq_readdir(struct ipcfs *fs, struct dir_handle *dh,
 static long sysctl_value(const char *file, long fallback)
 {
 	char path[64], text[32];
-	ssize_t n;
 	long v;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/sys/fs/mqueue/%s", file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (procfile_read_small(AT_FDCWD, path, text, sizeof(text)) < 0)
 		return fallback;
-	n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return fallback;
-	text[n] = '\0';
 	return mq_parse_sysctl(text, &v) ? fallback : v;
 }
 

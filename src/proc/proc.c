@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include "family.h"
+#include "procfile.h"
 #include "pidpin.h"
 #include "proc.h"
 #include "procstat.h"
@@ -513,19 +514,10 @@ static bool same_session(pid_t a, struct pidobj *p)
 	struct proc_stat sa, sb;
 	char text[1024];
 	char path[64];
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)a);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	text[n] = '\0';
-	if (procstat_parse_stat(text, &sa))
+	if (procfile_read_small(AT_FDCWD, path, text, sizeof(text)) < 0 ||
+	    procstat_parse_stat(text, &sa))
 		return false;
 	if (pidpin_read(&p->pin, "stat", text, sizeof(text)) ||
 	    procstat_parse_stat(text, &sb))
