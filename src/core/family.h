@@ -37,6 +37,12 @@ struct dirbuf {
 bool dirbuf_add(struct dirbuf *b, const char *name, ino_t ino, mode_t mode,
 		off_t next);
 
+/*
+ * Adds "." (@self, offset 1) and ".." (@parent, offset 2), each unless
+ * @off is already past it.  Returns false when the buffer is full.
+ */
+bool dirbuf_add_dots(struct dirbuf *b, ino_t self, ino_t parent, off_t off);
+
 struct family_ops {
 	int (*lookup)(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 		      const char *name, struct node **out);

@@ -83,6 +83,13 @@ bool dirbuf_add(struct dirbuf *b, const char *name, ino_t ino, mode_t mode,
 	return true;
 }
 
+bool dirbuf_add_dots(struct dirbuf *b, ino_t self, ino_t parent, off_t off)
+{
+	if (off < 1 && !dirbuf_add(b, ".", self, S_IFDIR, 1))
+		return false;
+	return off >= 2 || dirbuf_add(b, "..", parent, S_IFDIR, 2);
+}
+
 /* getdents64 buffer of one dir_scan() round: about one FUSE reply's worth. */
 #define DIR_SCAN_BUF 4096
 /* The most a readdir reply holds (see ipc_readdir). */
@@ -212,9 +219,7 @@ static int core_readdir(struct ipcfs *fs, struct dir_handle *dh,
 
 	(void)fs;
 	(void)dh;
-	if (off < 1 && !dirbuf_add(b, ".", INO_ROOT, S_IFDIR, 1))
-		return 0;
-	if (off < 2 && !dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2))
+	if (!dirbuf_add_dots(b, INO_ROOT, INO_ROOT, off))
 		return 0;
 	for (int e = 0; e < ROOT_NENTRIES; e++) {
 		if (off >= e + 3)

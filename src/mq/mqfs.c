@@ -258,9 +258,7 @@ static int mq_opendir(struct ipcfs *fs, fuse_req_t req, struct dir_handle *dh)
 /* Offsets: 1 ".", 2 "..", then the mqueue file system's own (3, 4, ...). */
 static int readdir_queues(struct ipcfs *fs, struct dirbuf *b, off_t off)
 {
-	if (off < 1 && !dirbuf_add(b, ".", INO_MQ, S_IFDIR, 1))
-		return 0;
-	if (off < 2 && !dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2))
+	if (!dirbuf_add_dots(b, INO_MQ, INO_ROOT, off))
 		return 0;
 	return mqview_list(fs, b, off);
 }
@@ -275,10 +273,7 @@ static int mq_readdir(struct ipcfs *fs, struct dir_handle *dh,
 	if (dh->h.node->type == NODE_MQ_DIR)
 		return readdir_queues(fs, b, off);
 	q = dh->h.node->obj;
-	if (off < 1 && !dirbuf_add(b, ".", mq_ino(q->ino, MQ_FILE_DIR),
-				   S_IFDIR, 1))
-		return 0;
-	if (off < 2 && !dirbuf_add(b, "..", INO_MQ, S_IFDIR, 2))
+	if (!dirbuf_add_dots(b, mq_ino(q->ino, MQ_FILE_DIR), INO_MQ, off))
 		return 0;
 	/* next, 0..31, maxmsg, msgsize, curmsgs */
 	for (int i = 0; i < 1 + ROUTE_PRIO_LISTED + QF_END - QF_MAXMSG; i++) {

@@ -456,9 +456,7 @@ static int readdir_procs(struct ipcfs *fs, struct dirbuf *b, off_t off,
 {
 	struct proc_family *pf = fs->proc;
 
-	if (off < 1 && !dirbuf_add(b, ".", INO_PROC, S_IFDIR, 1))
-		return 0;
-	if (off < 2 && !dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2))
+	if (!dirbuf_add_dots(b, INO_PROC, INO_ROOT, off))
 		return 0;
 	if (off < 3 && !dirbuf_add(b, "self", PROC_INO(0, 1), S_IFLNK, 3))
 		return 0;
@@ -493,9 +491,7 @@ static int proc_readdir(struct ipcfs *fs, struct dir_handle *dh,
 		return err;
 	if (pidobj_exited(fs, p) && !pidobj_present(p))
 		return -ENOENT;
-	if (off < 1 && !dirbuf_add(b, ".", PROC_INO(p->pid, 0), S_IFDIR, 1))
-		return 0;
-	if (off < 2 && !dirbuf_add(b, "..", INO_PROC, S_IFDIR, 2))
+	if (!dirbuf_add_dots(b, PROC_INO(p->pid, 0), INO_PROC, off))
 		return 0;
 	for (int f = 0; f < PF_NFILES; f++) {
 		if (off >= f + 3)

@@ -377,10 +377,7 @@ static int shm_readdir(struct ipcfs *fs, struct dir_handle *dh,
 
 	(void)dh;
 	if (sf->dirfd < 0) {
-		if (off < 1 && !dirbuf_add(b, ".", INO_SHM, S_IFDIR, 1))
-			return 0;
-		if (off < 2)
-			dirbuf_add(b, "..", INO_ROOT, S_IFDIR, 2);
+		dirbuf_add_dots(b, INO_SHM, INO_ROOT, off);
 		return 0;
 	}
 	return dir_scan(sf->dirfd, &sf->list_at, off, b, emit_shm, NULL);
