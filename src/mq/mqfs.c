@@ -11,6 +11,7 @@
 #include "mqfs.h"
 #include "procfile.h"
 #include "route.h"
+#include "settimes.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -457,6 +458,7 @@ static int do_setattr(void *arg)
 {
 	struct setattr_args *a = arg;
 	int fd = a->q->mqd;
+	struct timespec ts[2];
 
 	if ((a->to_set & FUSE_SET_ATTR_MODE) &&
 	    fchmod(fd, mq_queue_mode(a->attr->st_mode)))
@@ -466,21 +468,8 @@ static int do_setattr(void *arg)
 		   a->to_set & FUSE_SET_ATTR_UID ? a->attr->st_uid : (uid_t)-1,
 		   a->to_set & FUSE_SET_ATTR_GID ? a->attr->st_gid : (gid_t)-1))
 		return -errno;
-	if (a->to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME)) {
-		struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT },
-					  { .tv_nsec = UTIME_OMIT } };
-
-		if (a->to_set & FUSE_SET_ATTR_ATIME)
-			ts[0] = a->to_set & FUSE_SET_ATTR_ATIME_NOW
-					? (struct timespec){ .tv_nsec = UTIME_NOW }
-					: a->attr->st_atim;
-		if (a->to_set & FUSE_SET_ATTR_MTIME)
-			ts[1] = a->to_set & FUSE_SET_ATTR_MTIME_NOW
-					? (struct timespec){ .tv_nsec = UTIME_NOW }
-					: a->attr->st_mtim;
-		if (futimens(fd, ts))
-			return -errno;
-	}
+	if (settimes_of(a->to_set, a->attr, ts) && futimens(fd, ts))
+		return -errno;
 	return 0;
 }
 
