@@ -188,14 +188,12 @@ static void raise_fd_limit(void)
 {
 	struct rlimit rl;
 	rlim_t want = 1 << 20;
-	FILE *f = fopen("/proc/sys/fs/nr_open", "r");
 	unsigned long nr_open;
 
-	if (f) {
-		if (fscanf(f, "%lu", &nr_open) == 1 && nr_open < want)
-			want = nr_open;
-		fclose(f);
-	}
+	if (procfile_read_ulong("/proc/sys/fs/nr_open", ULONG_MAX, &nr_open) ==
+		    0 &&
+	    nr_open < want)
+		want = nr_open;
 	if (getrlimit(RLIMIT_NOFILE, &rl))
 		return;
 	if (rl.rlim_max < want) {

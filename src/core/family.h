@@ -37,6 +37,12 @@ bool dirbuf_add(struct dirbuf *b, const char *name, ino_t ino, mode_t mode,
 		off_t next);
 
 /*
+ * Adds "." (@self, offset 1) and ".." (@parent, offset 2), each unless
+ * @off is already past it.  Returns false when the buffer is full.
+ */
+bool dirbuf_add_dots(struct dirbuf *b, ino_t self, ino_t parent, off_t off);
+
+/*
  * What a node does: each node carries one of these tables (n->ops), set
  * when the node is made, one table per kind of node (a process
  * directory, a queue file, an shm file ...), as the kernel sets an

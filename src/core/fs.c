@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "family.h"
+#include "procfile.h"
 #include "log.h"
 #include "fs.h"
 #include "inum.h"
@@ -14,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <malloc.h>
 #include <poll.h>
 #include <stdio.h>
@@ -46,6 +48,13 @@ bool dirbuf_add(struct dirbuf *b, const char *name, ino_t ino, mode_t mode,
 			  &st, next);
 	b->used += need;
 	return true;
+}
+
+bool dirbuf_add_dots(struct dirbuf *b, ino_t self, ino_t parent, off_t off)
+{
+	if (off < 1 && !dirbuf_add(b, ".", self, S_IFDIR, 1))
+		return false;
+	return off >= 2 || dirbuf_add(b, "..", parent, S_IFDIR, 2);
 }
 
 /* getdents64 buffer of one dir_scan() round: about one FUSE reply's worth. */
@@ -209,9 +218,7 @@ static int root_readdir(struct ipcfs *fs, struct dir_handle *dh,
 	const struct fixed_name *e;
 
 	(void)dh;
-	if (off < 1 && !dirbuf_add(b, ".", inum_top(INO_ROOT), S_IFDIR, 1))
-		return 0;
-	if (off < 2 && !dirbuf_add(b, "..", inum_top(INO_ROOT), S_IFDIR, 2))
+	if (!dirbuf_add_dots(b, inum_top(INO_ROOT), inum_top(INO_ROOT), off))
 		return 0;
 	for (size_t i = 0; (e = top_entry(fs, i)); i++) {
 		off_t next = (off_t)i + 3;
@@ -421,20 +428,16 @@ void handle_notify_poll(struct handle *h)
 static unsigned int write_pages(size_t max_write)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	unsigned int pages, limit;
-	char text[24] = "";
-	FILE *f;
+	unsigned int pages;
+	unsigned long limit;
 
 	if (page <= 0)
 		page = 4096;
 	pages = (unsigned int)((max_write - 1) / (size_t)page + 1);
-	f = fopen("/proc/sys/fs/fuse/max_pages_limit", "re");
-	if (f) {
-		if (fgets(text, sizeof(text), f) &&
-		    sscanf(text, "%u", &limit) == 1 && limit && limit < pages)
-			pages = limit;
-		fclose(f);
-	}
+	if (procfile_read_ulong("/proc/sys/fs/fuse/max_pages_limit", UINT_MAX,
+				&limit) == 0 &&
+	    limit && limit < pages)
+		pages = (unsigned int)limit;
 	return pages;
 }
 

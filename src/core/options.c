@@ -7,6 +7,7 @@
 #include "ipcfs.h"
 #include "fs.h"
 #include "options.h"
+#include "decimal.h"
 
 #include <errno.h>
 #include <fuse_opt.h>
@@ -67,18 +68,12 @@ static const struct fuse_opt ipcfs_opt_spec[] = {
 
 int opts_parse_count(const char *s, long max, long *out)
 {
-	long v = 0;
+	unsigned long long v;
 
-	if (!*s || (s[0] == '0'))
+	if (max < 1 || dec_parse(s, strlen(s), 0, 1, (unsigned long long)max,
+				 &v))
 		return -EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		v = v * 10 + (*s - '0');
-		if (v > max)
-			return -EINVAL;
-	}
-	*out = v;
+	*out = (long)v;
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #define IPCFS_PROCFILE_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Longest /proc text read: far above any status or limits file. */
 #define PROCFILE_MAX (4u << 20)
@@ -17,5 +18,22 @@
  * -ENOMEM, -EFBIG past PROCFILE_MAX.
  */
 int procfile_read(int dirfd, const char *path, char **text, size_t *len);
+
+/*
+ * Reads a small file (a /proc/PID/stat, a sysctl, a /sys parameter) into
+ * @buf with one read of at most @size - 1 bytes, NUL-terminated: as much
+ * as the kernel generates at the first read.  The length (> 0), -errno
+ * from open, or -ENODATA if the read failed or gave nothing.
+ */
+ssize_t procfile_read_small(int dirfd, const char *path, char *buf,
+			    size_t size);
+
+/*
+ * The unsigned decimal a small file starts with, as the kernel writes a
+ * number ("4096\n"; what follows the digits is not looked at), up to
+ * @max.  0, -errno from open, or -EINVAL if the file holds no such number.
+ */
+int procfile_read_ulong(const char *path, unsigned long max,
+			unsigned long *out);
 
 #endif

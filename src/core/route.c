@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include "route.h"
+#include "decimal.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -25,30 +26,11 @@ int fixed_find(const struct fixed_name *table, size_t count,
 	return -ENOENT;
 }
 
-/* Canonical decimal in [lo, hi]: digits only, no sign, no leading zero. */
-static int parse_decimal(const char *s, long lo, long hi, long *out)
-{
-	long v = 0;
-	size_t len = strlen(s);
-
-	if (len == 0 || len > 10 || (s[0] == '0' && len > 1))
-		return -ENOENT;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -ENOENT;
-		v = v * 10 + (s[i] - '0');
-	}
-	if (v < lo || v > hi)
-		return -ENOENT;
-	*out = v;
-	return 0;
-}
-
 int route_pid(const char *name, pid_t *pid)
 {
-	long v;
+	unsigned long long v;
 
-	if (parse_decimal(name, 1, ROUTE_PID_MAX, &v))
+	if (dec_parse(name, strlen(name), 0, 1, ROUTE_PID_MAX, &v))
 		return -ENOENT;
 	*pid = (pid_t)v;
 	return 0;
@@ -56,10 +38,11 @@ int route_pid(const char *name, pid_t *pid)
 
 int route_queue_file(const char *name)
 {
-	long prio;
+	unsigned long long prio;
 
 	if (name[0] >= '0' && name[0] <= '9') {
-		if (parse_decimal(name, 0, ROUTE_PRIO_MAX - 1, &prio))
+		if (dec_parse(name, strlen(name), 0, 0, ROUTE_PRIO_MAX - 1,
+			      &prio))
 			return -ENOENT;
 		return (int)prio;
 	}
@@ -99,16 +82,11 @@ bool route_is_semaphore(const char *name)
 /* Parses the value of maxmsg= or msgsize=: a canonical positive decimal. */
 static int parse_attr_value(const char *s, size_t len, long *out)
 {
-	char num[16];
-	long v;
+	unsigned long long v;
 
-	if (len == 0 || len >= sizeof(num))
+	if (dec_parse(s, len, 0, 1, 0x7fffffffL, &v))
 		return -EINVAL;
-	memcpy(num, s, len);
-	num[len] = '\0';
-	if (parse_decimal(num, 1, 0x7fffffffL, &v))
-		return -EINVAL;
-	*out = v;
+	*out = (long)v;
 	return 0;
 }
 

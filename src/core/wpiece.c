@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "wpiece.h"
+#include "procfile.h"
 
 #include <fcntl.h>
 #include <inttypes.h>
@@ -87,21 +88,14 @@ enum wpiece wpiece_of(pid_t tid, size_t size, unsigned int max_pages,
 		      size_t max_write)
 {
 	char path[48], line[256];
-	ssize_t n;
-	int fd;
 
 	if (size < wpiece_min(max_pages) && size < max_write)
 		return WPIECE_WHOLE;
 	if (tid <= 0)
 		return WPIECE_UNKNOWN; /* not in our pid namespace */
 	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return WPIECE_UNKNOWN; /* gone, or ptrace rules say no */
-	n = read(fd, line, sizeof(line) - 1);
-	close(fd);
-	if (n <= 0)
+	/* gone, or ptrace rules say no */
+	if (procfile_read_small(AT_FDCWD, path, line, sizeof(line)) < 0)
 		return WPIECE_UNKNOWN;
-	line[n] = '\0';
 	return wpiece_judge(line, size, max_pages, max_write);
 }

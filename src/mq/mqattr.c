@@ -6,8 +6,10 @@
 #define _GNU_SOURCE
 #include "mqattr.h"
 #include "route.h"
+#include "decimal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,9 +57,8 @@ mode_t mq_file_mode(mode_t queue_mode, int file)
 static int status_field(const char *text, const char *key,
 			unsigned long long *out)
 {
-	size_t klen = strlen(key);
+	size_t klen = strlen(key), n;
 	const char *p = text;
-	char *end;
 
 	for (;;) {
 		p = strstr(p, key);
@@ -68,13 +69,10 @@ static int status_field(const char *text, const char *key,
 		p += klen;
 	}
 	p += klen + 1;
-	if (*p < '0' || *p > '9')
+	n = dec_span(p, strlen(p));
+	if (p[n] && p[n] != ' ' && p[n] != '\n')
 		return -EINVAL;
-	errno = 0;
-	*out = strtoull(p, &end, 10);
-	if (errno || (*end && *end != ' ' && *end != '\n'))
-		return -EINVAL;
-	return 0;
+	return dec_parse(p, n, DEC_ZEROS, 0, ULLONG_MAX, out) ? -EINVAL : 0;
 }
 
 int mq_parse_status(const char *text, unsigned long long *qsize,
@@ -101,15 +99,13 @@ size_t mq_format_number(long value, char *buf, size_t size)
 
 int mq_parse_sysctl(const char *text, long *out)
 {
-	char *end;
-	long v;
+	size_t n = dec_span(text, strlen(text));
+	unsigned long long v;
 
-	if (*text < '0' || *text > '9')
+	/* what follows a newline is not looked at */
+	if ((text[n] && text[n] != '\n') ||
+	    dec_parse(text, n, DEC_ZEROS, 1, LONG_MAX, &v))
 		return -EINVAL;
-	errno = 0;
-	v = strtol(text, &end, 10);
-	if (errno || (*end && *end != '\n') || v <= 0)
-		return -EINVAL;
-	*out = v;
+	*out = (long)v;
 	return 0;
 }

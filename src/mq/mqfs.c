@@ -9,7 +9,9 @@
  */
 #define _GNU_SOURCE
 #include "mqfs.h"
+#include "procfile.h"
 #include "route.h"
+#include "settimes.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -273,9 +275,8 @@ static int mq_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
 			  struct dirbuf *b, off_t off)
 {
 	(void)dh;
-	if (off < 1 && !dirbuf_add(b, ".", inum_top(mq_of(fs)->dir->id), S_IFDIR, 1))
-		return 0;
-	if (off < 2 && !dirbuf_add(b, "..", inum_top(INO_ROOT), S_IFDIR, 2))
+	if (!dirbuf_add_dots(b, inum_top(mq_of(fs)->dir->id), inum_top(INO_ROOT),
+			     off))
 		return 0;
 	return mqview_list(fs, b, off);
 }
@@ -287,10 +288,8 @@ static int queue_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
 	char name[16];
 	off_t next;
 
-	if (off < 1 && !dirbuf_add(b, ".", mq_ino(q->ino, MQ_FILE_DIR),
-				   S_IFDIR, 1))
-		return 0;
-	if (off < 2 && !dirbuf_add(b, "..", inum_top(mq_of(fs)->dir->id), S_IFDIR, 2))
+	if (!dirbuf_add_dots(b, mq_ino(q->ino, MQ_FILE_DIR),
+			     inum_top(mq_of(fs)->dir->id), off))
 		return 0;
 	/* next, 0..31, maxmsg, msgsize, curmsgs */
 	for (int i = 0; i < 1 + ROUTE_PRIO_LISTED + QF_END - QF_MAXMSG; i++) {
@@ -314,19 +313,11 @@ static int queue_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
 static long sysctl_value(const char *file, long fallback)
 {
 	char path[64], text[32];
-	ssize_t n;
 	long v;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/sys/fs/mqueue/%s", file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (procfile_read_small(AT_FDCWD, path, text, sizeof(text)) < 0)
 		return fallback;
-	n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return fallback;
-	text[n] = '\0';
 	return mq_parse_sysctl(text, &v) ? fallback : v;
 }
 
@@ -478,6 +469,7 @@ static int do_setattr(void *arg)
 {
 	struct setattr_args *a = arg;
 	int fd = a->q->mqd;
+	struct timespec ts[2];
 
 	if ((a->to_set & FUSE_SET_ATTR_MODE) &&
 	    fchmod(fd, mq_queue_mode(a->attr->st_mode)))
@@ -487,21 +479,8 @@ static int do_setattr(void *arg)
 		   a->to_set & FUSE_SET_ATTR_UID ? a->attr->st_uid : (uid_t)-1,
 		   a->to_set & FUSE_SET_ATTR_GID ? a->attr->st_gid : (gid_t)-1))
 		return -errno;
-	if (a->to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME)) {
-		struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT },
-					  { .tv_nsec = UTIME_OMIT } };
-
-		if (a->to_set & FUSE_SET_ATTR_ATIME)
-			ts[0] = a->to_set & FUSE_SET_ATTR_ATIME_NOW
-					? (struct timespec){ .tv_nsec = UTIME_NOW }
-					: a->attr->st_atim;
-		if (a->to_set & FUSE_SET_ATTR_MTIME)
-			ts[1] = a->to_set & FUSE_SET_ATTR_MTIME_NOW
-					? (struct timespec){ .tv_nsec = UTIME_NOW }
-					: a->attr->st_mtim;
-		if (futimens(fd, ts))
-			return -errno;
-	}
+	if (settimes_of(a->to_set, a->attr, ts) && futimens(fd, ts))
+		return -errno;
 	return 0;
 }
 

@@ -14,6 +14,8 @@
  */
 #define _GNU_SOURCE
 #include "fs.h"
+#include "procfile.h"
+#include "procstat.h"
 #include "log.h"
 #include "mqfs.h"
 #include "route.h"
@@ -21,6 +23,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -884,35 +887,33 @@ void mqio_release(struct ipcfs *fs, struct handle *h)
 static bool cap_sys_admin(void)
 {
 	unsigned long long eff = 0;
-	char line[128];
-	bool found = false;
-	FILE *f = fopen("/proc/self/status", "re");
+	bool found;
+	char *text;
+	const char *p;
 
-	if (!f)
+	if (procfile_read(AT_FDCWD, "/proc/self/status", &text, NULL))
 		return geteuid() == 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1) {
-			found = true;
-			break;
-		}
-	fclose(f);
+	p = procstat_field(text, "CapEff");
+	found = p && sscanf(p, "%llx", &eff) == 1;
+	free(text);
 	return found ? (eff >> 21) & 1 : geteuid() == 0;
 }
 
 unsigned int mqio_background_room(void)
 {
-	unsigned int room = FS_MAX_BACKGROUND, limit;
-	FILE *f;
+	unsigned int room = FS_MAX_BACKGROUND;
+	unsigned long limit;
+	int err;
 
 	if (cap_sys_admin())
 		return room;
 	/* the kernel caps what an unprivileged server may ask for */
-	f = fopen("/sys/module/fuse/parameters/max_user_bgreq", "re");
-	if (!f)
+	err = procfile_read_ulong("/sys/module/fuse/parameters/max_user_bgreq",
+				  UINT_MAX, &limit);
+	if (err && err != -EINVAL)
 		return 12; /* the kernel's default, if we cannot tell */
-	if (fscanf(f, "%u", &limit) == 1 && limit < room)
-		room = limit;
-	fclose(f);
+	if (!err && limit < room)
+		room = (unsigned int)limit;
 	return room ? room : 1;
 }
 

@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include "mqfs.h"
+#include "inotify_drain.h"
 #include "log.h"
 #include "route.h"
 
@@ -117,23 +118,20 @@ static void recheck_all(struct ipcfs *fs)
 	}
 }
 
+static void on_event(const struct inotify_event *ev, void *arg)
+{
+	struct ipcfs *fs = arg;
+
+	if (ev->mask & IN_Q_OVERFLOW)
+		recheck_all(fs);
+	else if (ev->len)
+		name_changed(fs, ev->name, ev->mask);
+}
+
 static void on_inotify(struct ipcfs *fs, struct watch *w, uint32_t events)
 {
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	ssize_t n;
-
 	(void)events;
-	while ((n = read(w->fd, buf, sizeof(buf))) > 0) {
-		for (char *p = buf; p < buf + n;) {
-			struct inotify_event *ev = (struct inotify_event *)p;
-
-			if (ev->mask & IN_Q_OVERFLOW)
-				recheck_all(fs);
-			else if (ev->len)
-				name_changed(fs, ev->name, ev->mask);
-			p += sizeof(*ev) + ev->len;
-		}
-	}
+	inotify_drain(w->fd, on_event, fs);
 }
 
 /* A private mqueue mount: needs CAP_SYS_ADMIN, leaves no trace. */

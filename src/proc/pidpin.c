@@ -60,25 +60,21 @@ int pidpin_read(const struct pidpin *pp, const char *file, char *buf,
 {
 	char path[64];
 	ssize_t n;
-	int fd;
 
 	if (pp->procfd >= 0) {
-		fd = openat(pp->procfd, file, O_RDONLY | O_CLOEXEC);
+		n = procfile_read_small(pp->procfd, file, buf, size);
 	} else {
 		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pp->pid, file);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		n = procfile_read_small(AT_FDCWD, path, buf, size);
 	}
-	if (fd < 0)
-		return pidpin_resource_error(errno) ? -errno : -ESRCH;
-	n = read(fd, buf, size - 1);
-	close(fd);
+	if (n < 0 && n != -ENODATA && pidpin_resource_error((int)-n))
+		return (int)n;
 	/*
 	 * By path, the text is this process's only if it was not reaped
 	 * meanwhile (then the pid could not have been reused).
 	 */
-	if (n <= 0 || (pp->procfd < 0 && !pidpin_present(pp)))
+	if (n < 0 || (pp->procfd < 0 && !pidpin_present(pp)))
 		return -ESRCH;
-	buf[n] = '\0';
 	return 0;
 }
 

@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include "family.h"
+#include "procfile.h"
 #include "pidpin.h"
 #include "proc.h"
 #include "procstat.h"
@@ -501,9 +502,7 @@ static int readdir_procs(struct ipcfs *fs, struct dirbuf *b, off_t off,
 {
 	struct proc_family *pf = proc_of(fs);
 
-	if (off < 1 && !dirbuf_add(b, ".", inum_top(pf->dir->id), S_IFDIR, 1))
-		return 0;
-	if (off < 2 && !dirbuf_add(b, "..", inum_top(INO_ROOT), S_IFDIR, 2))
+	if (!dirbuf_add_dots(b, inum_top(pf->dir->id), inum_top(INO_ROOT), off))
 		return 0;
 	if (off < 3 && !dirbuf_add(b, "self", PROC_INO(0, 1), S_IFLNK, 3))
 		return 0;
@@ -541,10 +540,8 @@ static int pid_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
 		return err;
 	if (pidobj_exited(fs, p) && !pidobj_present(p))
 		return -ENOENT;
-	if (off < 1 && !dirbuf_add(b, ".", PROC_INO(p->pid, 0), S_IFDIR, 1))
-		return 0;
-	if (off < 2 &&
-	    !dirbuf_add(b, "..", inum_top(proc_of(fs)->dir->id), S_IFDIR, 2))
+	if (!dirbuf_add_dots(b, PROC_INO(p->pid, 0),
+			     inum_top(proc_of(fs)->dir->id), off))
 		return 0;
 	for (int f = 0; f < PF_NFILES; f++) {
 		if (off >= f + 3)
@@ -563,19 +560,10 @@ static bool same_session(pid_t a, struct pidobj *p)
 	struct proc_stat sa, sb;
 	char text[1024];
 	char path[64];
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)a);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	text[n] = '\0';
-	if (procstat_parse_stat(text, &sa))
+	if (procfile_read_small(AT_FDCWD, path, text, sizeof(text)) < 0 ||
+	    procstat_parse_stat(text, &sa))
 		return false;
 	if (pidpin_read(&p->pin, "stat", text, sizeof(text)) ||
 	    procstat_parse_stat(text, &sb))

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "signame.h"
+#include "decimal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -46,22 +47,6 @@ bool sig_valid(int sig)
 	return (sig >= 1 && sig <= 31) || (sig >= SIGRTMIN && sig <= SIGRTMAX);
 }
 
-/* Parses a canonical unsigned decimal: digits only, no leading zero. */
-static int parse_canonical(const char *s, size_t len, long *out)
-{
-	long v = 0;
-
-	if (len == 0 || len > 9 || (s[0] == '0' && len > 1))
-		return -EINVAL;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -EINVAL;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
 static bool name_eq(const char *s, size_t len, const char *name)
 {
 	return strlen(name) == len && strncasecmp(s, name, len) == 0;
@@ -71,7 +56,7 @@ static bool name_eq(const char *s, size_t len, const char *name)
 static int parse_rt(const char *s, size_t len, int *sig)
 {
 	int base, dir;
-	long n = 0;
+	unsigned long long n = 0;
 
 	if (len < 5)
 		return -EINVAL;
@@ -87,9 +72,7 @@ static int parse_rt(const char *s, size_t len, int *sig)
 	if (len > 5) {
 		if (s[5] != (dir > 0 ? '+' : '-'))
 			return -EINVAL;
-		if (parse_canonical(s + 6, len - 6, &n))
-			return -EINVAL;
-		if (n > SIGRTMAX - SIGRTMIN)
+		if (dec_parse(s + 6, len - 6, 0, 0, SIGRTMAX - SIGRTMIN, &n))
 			return -EINVAL;
 	}
 	*sig = base + dir * (int)n;
@@ -98,12 +81,13 @@ static int parse_rt(const char *s, size_t len, int *sig)
 
 int sig_parse(const char *s, size_t len, int *sig)
 {
-	long n;
+	unsigned long long n;
 
 	if (len == 0)
 		return -EINVAL;
 	if (s[0] >= '0' && s[0] <= '9') {
-		if (parse_canonical(s, len, &n))
+		/* above SIGRTMAX no number is a signal */
+		if (dec_parse(s, len, 0, 0, SIGRTMAX, &n))
 			return -EINVAL;
 		if (n != 0 && !sig_valid((int)n))
 			return -EINVAL;
@@ -133,24 +117,10 @@ int sig_parse(const char *s, size_t len, int *sig)
 /* A signed decimal that fits in an int: the sigqueue value. */
 static int parse_value(const char *s, size_t len, int *value)
 {
-	long long v = 0;
-	size_t i = 0;
-	bool neg = false;
+	long long v;
 
-	if (len && (s[0] == '-' || s[0] == '+')) {
-		neg = s[0] == '-';
-		i = 1;
-	}
-	if (i == len || len - i > 11)
-		return -EINVAL;
-	for (; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -EINVAL;
-		v = v * 10 + (s[i] - '0');
-	}
-	if (neg)
-		v = -v;
-	if (v < INT_MIN || v > INT_MAX)
+	if (dec_parse_signed(s, len, DEC_ZEROS | DEC_MAX_DIGITS(11), INT_MIN,
+			     INT_MAX, &v))
 		return -EINVAL;
 	*value = (int)v;
 	return 0;

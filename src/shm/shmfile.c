@@ -17,6 +17,7 @@
 #include "fs.h"
 #include "log.h"
 #include "route.h"
+#include "settimes.h"
 #include "shmseg.h"
 
 #include <errno.h>
@@ -390,18 +391,6 @@ static void shm_release(struct ipcfs *fs, struct handle *h)
 
 /* ---- attribute changes --------------------------------------------------- */
 
-static struct timespec time_of(int to_set, int set_bit, int now_bit,
-			       const struct timespec *ts)
-{
-	struct timespec t = { .tv_nsec = UTIME_OMIT };
-
-	if (to_set & now_bit)
-		t.tv_nsec = UTIME_NOW;
-	else if (to_set & set_bit)
-		t = *ts;
-	return t;
-}
-
 /* Truncates the object to @size through a writable fd opened now. */
 static int truncate_by_name(struct ipcfs *fs, struct shm_obj *o, off_t size)
 {
@@ -455,11 +444,7 @@ static int apply_setattr(struct ipcfs *fs, struct shm_obj *o, int fd,
 				return err;
 		}
 	}
-	ts[0] = time_of(to_set, FUSE_SET_ATTR_ATIME, FUSE_SET_ATTR_ATIME_NOW,
-			&attr->st_atim);
-	ts[1] = time_of(to_set, FUSE_SET_ATTR_MTIME, FUSE_SET_ATTR_MTIME_NOW,
-			&attr->st_mtim);
-	if ((ts[0].tv_nsec != UTIME_OMIT || ts[1].tv_nsec != UTIME_OMIT) &&
+	if (settimes_of(to_set, attr, ts) &&
 	    (fd >= 0 ? futimens(fd, ts)
 		     : utimensat(dirfd, name, ts, AT_SYMLINK_NOFOLLOW)))
 		return -errno;

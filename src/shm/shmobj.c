@@ -9,6 +9,7 @@
  * (shmfile.c) use it, it uses neither.  Loop thread only.
  */
 #define _GNU_SOURCE
+#include "inotify_drain.h"
 #include "log.h"
 #include "route.h"
 #include "shmseg.h"
@@ -26,7 +27,6 @@
 	 IN_MOVED_TO | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
 
 /* One read of the inotify fd: many events, each at most one name long. */
-#define SHM_EVENT_BUF 16384
 
 /* ---- objects and nodes ---------------------------------------------- */
 
@@ -207,38 +207,25 @@ static void recheck_all(struct ipcfs *fs)
 		recheck(fs, list_entry(pos, struct shm_obj, link));
 }
 
-static void on_events(struct ipcfs *fs, const char *buf, ssize_t len)
+static void on_event(const struct inotify_event *ev, void *arg)
 {
-	const char *p = buf;
+	struct ipcfs *fs = arg;
 
-	while (p < buf + len) {
-		const struct inotify_event *ev = (const void *)p;
-
-		p += sizeof(*ev) + ev->len;
-		if (ev->mask & IN_Q_OVERFLOW)
-			recheck_all(fs);
-		else if (ev->mask & (IN_IGNORED | IN_UNMOUNT))
-			log_warn("%s went away; shm/ no longer follows "
-				 "changes made elsewhere",
-				 SHM_DIR_PATH);
-		else if (ev->len && ev->name[0])
-			recheck_name(fs, ev->name);
-	}
+	if (ev->mask & IN_Q_OVERFLOW)
+		recheck_all(fs);
+	else if (ev->mask & (IN_IGNORED | IN_UNMOUNT))
+		log_warn("%s went away; shm/ no longer follows "
+			 "changes made elsewhere",
+			 SHM_DIR_PATH);
+	else if (ev->len && ev->name[0])
+		recheck_name(fs, ev->name);
 }
 
 /* Reads and handles every queued event; returns when none is left. */
 static void drain_events(struct ipcfs *fs)
 {
-	union {
-		struct inotify_event ev;
-		char buf[SHM_EVENT_BUF];
-	} u;
-	ssize_t n;
-
-	if (shm_of(fs)->inotify_fd < 0)
-		return;
-	while ((n = read(shm_of(fs)->inotify_fd, u.buf, sizeof(u.buf))) > 0)
-		on_events(fs, u.buf, n);
+	if (shm_of(fs)->inotify_fd >= 0)
+		inotify_drain(shm_of(fs)->inotify_fd, on_event, fs);
 }
 
 static void on_inotify(struct ipcfs *fs, struct watch *w, uint32_t events)

@@ -93,10 +93,7 @@ static int shm_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
 
 	(void)dh;
 	if (sf->dirfd < 0) {
-		if (off < 1 && !dirbuf_add(b, ".", inum_top(sf->dir->id), S_IFDIR, 1))
-			return 0;
-		if (off < 2)
-			dirbuf_add(b, "..", inum_top(INO_ROOT), S_IFDIR, 2);
+		dirbuf_add_dots(b, inum_top(sf->dir->id), inum_top(INO_ROOT), off);
 		return 0;
 	}
 	/* no state per open directory: the family's one fd serves all */

@@ -71,7 +71,7 @@ ok "at least $((N - 11)) of them are refused with EAGAIN ($refused), leaving oth
 is "$(grep -c ': ok ' "$T/atk")" 0 "none of them was sent (the queue is full)"
 
 t0=$(now_ms)
-"$HELPERS/security/aiowrite" "$vic/0" v 1 5000 >"$T/vic" 2>&1 &
+"$HELPERS/aiowrite" "$vic/0" v 1 5000 >"$T/vic" 2>&1 &
 vpid=$!
 wait_for grep -q '^0: ' "$T/vic"
 t=$(( $(now_ms) - t0 ))

@@ -23,7 +23,7 @@ chmod 755 "$B"
 on_exit "rm -rf '$B'"
 for h in "$HELPERS/fsop" "$HELPERS/catch" "$HELPERS/mq/mq_fsop" \
 	 "$HELPERS/mq/mq_crt" "$HELPERS/mq/mq_unl" "$HELPERS/shm/shmop" \
-	 "$HELPERS/security/aiowrite" "$HELPERS/security/attack" \
+	 "$HELPERS/aiowrite" "$HELPERS/security/attack" \
 	 "$HELPERS/security/lat"; do
 	[ -x "$h" ] || bail "no helper $h"
 	cp "$h" "$B/"
