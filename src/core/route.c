@@ -10,13 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const queue_file_names[] = {
-	[QF_NEXT - QF_NEXT] = "next",
-	[QF_MAXMSG - QF_NEXT] = "maxmsg",
-	[QF_MSGSIZE - QF_NEXT] = "msgsize",
-	[QF_CURMSGS - QF_NEXT] = "curmsgs",
-};
-
 int fixed_find(const struct fixed_name *table, size_t count,
 	       const char *name)
 {
@@ -34,30 +27,6 @@ int route_pid(const char *name, pid_t *pid)
 		return -ENOENT;
 	*pid = (pid_t)v;
 	return 0;
-}
-
-int route_queue_file(const char *name)
-{
-	unsigned long long prio;
-
-	if (name[0] >= '0' && name[0] <= '9') {
-		if (dec_parse(name, strlen(name), 0, 0, ROUTE_PRIO_MAX - 1,
-			      &prio))
-			return -ENOENT;
-		return (int)prio;
-	}
-	for (int f = QF_NEXT; f < QF_END; f++)
-		if (strcmp(name, queue_file_names[f - QF_NEXT]) == 0)
-			return f;
-	return -ENOENT;
-}
-
-const char *queue_file_name(int file, char *buf, size_t size)
-{
-	if (file >= QF_NEXT && file < QF_END)
-		return queue_file_names[file - QF_NEXT];
-	snprintf(buf, size, "%d", file);
-	return buf;
 }
 
 int route_ipc_name(const char *name)

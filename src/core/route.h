@@ -17,11 +17,6 @@
 /* Longest queue or shm name, as NAME_MAX of /dev/mqueue and /dev/shm. */
 #define ROUTE_NAME_MAX 255
 
-/* Priorities a queue file may be opened by (MQ_PRIO_MAX on Linux). */
-#define ROUTE_PRIO_MAX 32768
-/* Priorities listed in a queue directory: 0..31, the POSIX minimum. */
-#define ROUTE_PRIO_LISTED 32
-
 struct node_ops; /* family.h */
 
 /*
@@ -49,30 +44,12 @@ struct fixed_name {
 int fixed_find(const struct fixed_name *table, size_t count,
 	       const char *name);
 
-/* Non-priority files of a queue directory, in listing order. */
-enum queue_file {
-	QF_NEXT = ROUTE_PRIO_MAX, /* priorities are 0..ROUTE_PRIO_MAX-1 */
-	QF_MAXMSG,
-	QF_MSGSIZE,
-	QF_CURMSGS,
-	QF_END,
-};
-
 /*
  * A process directory name: a canonical positive decimal pid ("1234";
  * never "0", "-1", "01", "1x", "+5" or beyond ROUTE_PID_MAX).
  * Returns 0 and sets *pid, or -ENOENT.
  */
 int route_pid(const char *name, pid_t *pid);
-
-/*
- * A file of a queue directory: a canonical priority 0..32767 ("5", never
- * "05", "-1", "32768"), or next/maxmsg/msgsize/curmsgs (QF_*).
- * Returns the file number or -ENOENT.
- */
-int route_queue_file(const char *name);
-/* Name of a queue file number; for priorities writes into @buf. */
-const char *queue_file_name(int file, char *buf, size_t size);
 
 /*
  * A queue or shm object name as it appears in mq/ and shm/: 1..255 bytes,

@@ -41,7 +41,7 @@ mode_t mq_dir_mode(mode_t queue_mode)
 
 int mq_file_is_priority(int file)
 {
-	return file >= 0 && file < ROUTE_PRIO_MAX;
+	return file >= 0 && file < QUEUE_PRIO_MAX;
 }
 
 mode_t mq_file_mode(mode_t queue_mode, int file)
@@ -108,4 +108,36 @@ int mq_parse_sysctl(const char *text, long *out)
 		return -EINVAL;
 	*out = (long)v;
 	return 0;
+}
+
+/* The named files of a queue directory, in listing order (@sub: QF_*). */
+static const struct fixed_name queue_named[] = {
+	{ .name = "next", .sub = QF_NEXT },
+	{ .name = "maxmsg", .sub = QF_MAXMSG },
+	{ .name = "msgsize", .sub = QF_MSGSIZE },
+	{ .name = "curmsgs", .sub = QF_CURMSGS },
+};
+
+int queue_file_find(const char *name)
+{
+	unsigned long long prio;
+	int i;
+
+	if (name[0] >= '0' && name[0] <= '9') {
+		if (dec_parse(name, strlen(name), 0, 0, QUEUE_PRIO_MAX - 1,
+			      &prio))
+			return -ENOENT;
+		return (int)prio;
+	}
+	i = fixed_find(queue_named, sizeof(queue_named) / sizeof(queue_named[0]),
+		       name);
+	return i < 0 ? i : queue_named[i].sub;
+}
+
+const char *queue_file_name(int file, char *buf, size_t size)
+{
+	if (file >= QF_NEXT && file < QF_END)
+		return queue_named[file - QF_NEXT].name;
+	snprintf(buf, size, "%d", file);
+	return buf;
 }

@@ -17,12 +17,35 @@
 /* The inode-number tag the message queue family claims (see inum.h). */
 #define MQ_INUM_TAG INUM_TAG_FAMILY(1)
 
+/* Priorities a queue file may be opened by (MQ_PRIO_MAX on Linux). */
+#define QUEUE_PRIO_MAX 32768
+/* Priorities listed in a queue directory: 0..31, the POSIX minimum. */
+#define QUEUE_PRIO_LISTED 32
+
+/* Non-priority files of a queue directory, in listing order. */
+enum queue_file {
+	QF_NEXT = QUEUE_PRIO_MAX, /* priorities are 0..QUEUE_PRIO_MAX-1 */
+	QF_MAXMSG,
+	QF_MSGSIZE,
+	QF_CURMSGS,
+	QF_END,
+};
+
+/*
+ * A file of a queue directory: a canonical priority 0..32767 ("5", never
+ * "05", "-1", "32768"), or next/maxmsg/msgsize/curmsgs (QF_*), found in
+ * the table of named queue files.  Returns the file number or -ENOENT.
+ */
+int queue_file_find(const char *name);
+/* Name of a queue file number; for priorities writes into @buf. */
+const char *queue_file_name(int file, char *buf, size_t size);
+
 /* The directory of a queue, for mq_ino(). */
 #define MQ_FILE_DIR (-1)
 
 /*
  * Reported inode number of a queue's directory (MQ_FILE_DIR) or of one
- * of its files (a priority 0..32767 or a QF_* of route.h): stable for as
+ * of its files (a priority 0..32767 or a QF_*): stable for as
  * long as the queue exists, different for a queue made again under the
  * same name (the mqueue file system gives it a new inode number).
  */

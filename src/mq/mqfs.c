@@ -126,7 +126,7 @@ static int queue_dir_lookup(struct ipcfs *fs, fuse_req_t req,
 	(void)req;
 	if (q->gone)
 		return -ENOENT; /* like a removed directory */
-	f = route_queue_file(name);
+	f = queue_file_find(name);
 	if (f < 0)
 		return f;
 	n = node_find(fs, dir, name);
@@ -292,11 +292,11 @@ static int queue_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
 			     inum_top(mq_of(fs)->dir->id), off))
 		return 0;
 	/* next, 0..31, maxmsg, msgsize, curmsgs */
-	for (int i = 0; i < 1 + ROUTE_PRIO_LISTED + QF_END - QF_MAXMSG; i++) {
+	for (int i = 0; i < 1 + QUEUE_PRIO_LISTED + QF_END - QF_MAXMSG; i++) {
 		int file = i == 0 ? QF_NEXT
-			   : i <= ROUTE_PRIO_LISTED
+			   : i <= QUEUE_PRIO_LISTED
 				   ? i - 1
-				   : QF_MAXMSG + i - 1 - ROUTE_PRIO_LISTED;
+				   : QF_MAXMSG + i - 1 - QUEUE_PRIO_LISTED;
 
 		next = i + 3;
 		if (off >= next)

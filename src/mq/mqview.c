@@ -75,8 +75,8 @@ void queue_notify_attrs(struct ipcfs *fs, struct queue *q)
 	if (!dir || dir->obj != q)
 		return;
 	notify_inode(&fs->notifier, dir->id);
-	for (int f = 0; f < ROUTE_PRIO_LISTED + QF_END - QF_NEXT; f++) {
-		int file = f < ROUTE_PRIO_LISTED ? f : QF_NEXT + f - ROUTE_PRIO_LISTED;
+	for (int f = 0; f < QUEUE_PRIO_LISTED + QF_END - QF_NEXT; f++) {
+		int file = f < QUEUE_PRIO_LISTED ? f : QF_NEXT + f - QUEUE_PRIO_LISTED;
 		struct node *n = node_find(fs, dir,
 					   queue_file_name(file, name,
 							   sizeof(name)));

@@ -56,26 +56,6 @@ static void whole_components(void)
 	is_int(fixed_find(root_like, nr, "pro"), -ENOENT, "pro");
 }
 
-static void queue_files(void)
-{
-	char buf[16];
-
-	is_int(route_queue_file("0"), 0, "priority 0");
-	is_int(route_queue_file("31"), 31, "priority 31");
-	is_int(route_queue_file("32767"), 32767, "priority 32767");
-	is_int(route_queue_file("32768"), -ENOENT, "priority 32768");
-	is_int(route_queue_file("05"), -ENOENT, "05");
-	is_int(route_queue_file("-1"), -ENOENT, "-1");
-	is_int(route_queue_file("next"), QF_NEXT, "next");
-	is_int(route_queue_file("maxmsg"), QF_MAXMSG, "maxmsg");
-	is_int(route_queue_file("msgsize"), QF_MSGSIZE, "msgsize");
-	is_int(route_queue_file("curmsgs"), QF_CURMSGS, "curmsgs");
-	is_int(route_queue_file("nextx"), -ENOENT, "nextx");
-	is_str(queue_file_name(7, buf, sizeof(buf)), "7", "name of 7");
-	is_str(queue_file_name(QF_NEXT, buf, sizeof(buf)), "next",
-	       "name of next");
-}
-
 static void ipc_names(void)
 {
 	char longname[300];
@@ -134,7 +114,6 @@ int main(void)
 {
 	pids_only_canonical_positive();
 	whole_components();
-	queue_files();
 	ipc_names();
 	mkdir_syntax();
 	return done_testing();

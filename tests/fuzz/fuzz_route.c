@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "fuzz.h"
+#include "mqattr.h"
 #include "route.h"
 
 #include <ctype.h>
@@ -76,9 +77,9 @@ static void check_queue_file(const char *name)
 	char buf[16];
 	const char *back;
 	long prio;
-	int f = route_queue_file(name), want = -ENOENT;
+	int f = queue_file_find(name), want = -ENOENT;
 
-	if (ref_decimal(name, 0, ROUTE_PRIO_MAX - 1, &prio))
+	if (ref_decimal(name, 0, QUEUE_PRIO_MAX - 1, &prio))
 		want = (int)prio;
 	for (int i = 0; i < QF_END - QF_NEXT; i++)
 		if (strcmp(name, named[i]) == 0)
@@ -122,7 +123,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	/* Each queue file number names a file that routes back to it. */
 	for (int f = 0; f < QF_END; f++)
-		CHECK(route_queue_file(queue_file_name(f, buf, sizeof(buf))) == f);
+		CHECK(queue_file_find(queue_file_name(f, buf, sizeof(buf))) == f);
 	return 0;
 }
 

@@ -82,8 +82,30 @@ static void numbers(void)
 	is_int(mq_parse_sysctl("12x", &v), -EINVAL, "trailing garbage");
 }
 
+/* The files of a queue directory: priorities by number, the rest by name. */
+static void queue_files(void)
+{
+	char buf[16];
+
+	is_int(queue_file_find("0"), 0, "priority 0");
+	is_int(queue_file_find("31"), 31, "priority 31");
+	is_int(queue_file_find("32767"), 32767, "priority 32767");
+	is_int(queue_file_find("32768"), -ENOENT, "priority 32768");
+	is_int(queue_file_find("05"), -ENOENT, "05");
+	is_int(queue_file_find("-1"), -ENOENT, "-1");
+	is_int(queue_file_find("next"), QF_NEXT, "next");
+	is_int(queue_file_find("maxmsg"), QF_MAXMSG, "maxmsg");
+	is_int(queue_file_find("msgsize"), QF_MSGSIZE, "msgsize");
+	is_int(queue_file_find("curmsgs"), QF_CURMSGS, "curmsgs");
+	is_int(queue_file_find("nextx"), -ENOENT, "nextx");
+	is_str(queue_file_name(7, buf, sizeof(buf)), "7", "name of 7");
+	is_str(queue_file_name(QF_NEXT, buf, sizeof(buf)), "next",
+	       "name of next");
+}
+
 int main(void)
 {
+	queue_files();
 	dir_modes_add_search_where_read_or_write();
 	file_modes_follow_the_queue();
 	inode_numbers_are_distinct_and_stable();
