@@ -103,8 +103,7 @@ static void usage(const char *prog)
  * removes only the top one), so that takes -o overmount.  A dead FUSE
  * mount (its server killed) answers ENOTCONN: say how to clear it.
  */
-static int check_mountpoint(const struct ipcfs_opts *o, char *err,
-			    size_t size)
+static int check_mountpoint(const struct ipcfs_opts *o, char *err, size_t size)
 {
 	char real[PATH_MAX], type[64], *text;
 	const char *dir = o->mountpoint;
@@ -113,9 +112,11 @@ static int check_mountpoint(const struct ipcfs_opts *o, char *err,
 
 	if (stat(dir, &st)) {
 		if (errno == ENOTCONN)
-			snprintf(err, size, "%s is a dead FUSE mount (its server "
+			snprintf(err, size,
+				 "%s is a dead FUSE mount (its server "
 				 "is gone): unmount it first with "
-				 "fusermount3 -u %s", dir, dir);
+				 "fusermount3 -u %s",
+				 dir, dir);
 		else
 			snprintf(err, size, "cannot mount on %s: %s", dir,
 				 strerror(errno));
@@ -131,7 +132,8 @@ static int check_mountpoint(const struct ipcfs_opts *o, char *err,
 	r = mountinfo_top(text, real, type, sizeof(type));
 	free(text);
 	if (r == 0 && strcmp(type, "fuse.ipcfs") == 0) {
-		snprintf(err, size, "%s is an ipcfs mount already: unmount it "
+		snprintf(err, size,
+			 "%s is an ipcfs mount already: unmount it "
 			 "first (fusermount3 -u %s), or give -o overmount",
 			 dir, dir);
 		return -1;
@@ -223,8 +225,7 @@ static void block_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static void on_notifier_done(struct ipcfs *fs, struct watch *w,
-			     uint32_t events)
+static void on_notifier_done(struct ipcfs *fs, struct watch *w, uint32_t events)
 {
 	(void)w;
 	(void)events;
@@ -258,15 +259,17 @@ static int usage_setup(struct ipcfs *fs)
 	size_t nofile = 1024;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
-		nofile = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (1 << 30)
-				 ? (size_t)1 << 30
-				 : (size_t)rl.rlim_cur;
+		nofile = rl.rlim_cur == RLIM_INFINITY ||
+					 rl.rlim_cur > (1 << 30) ?
+				 (size_t)1 << 30 :
+				 (size_t)rl.rlim_cur;
 	usage_default_limits(&lim, nofile, (size_t)fs->opts.max_user_fds,
 			     (size_t)fs->opts.max_user_bytes);
 	if (fs->opts.debug)
 		log_info("per user: %zu fds, %zu bytes; all but "
-			 "root: %zu fds, %zu bytes", lim.user_fds,
-			 lim.user_bytes, lim.pool_fds, lim.pool_bytes);
+			 "root: %zu fds, %zu bytes",
+			 lim.user_fds, lim.user_bytes, lim.pool_fds,
+			 lim.pool_bytes);
 	return usage_init(&fs->usage, &lim);
 }
 

@@ -11,8 +11,8 @@
 
 static int tap_count, tap_failed;
 
-__attribute__((format(printf, 2, 3))) static inline int
-ok(int cond, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static inline int ok(int cond,
+							   const char *fmt, ...)
 {
 	va_list ap;
 
@@ -28,19 +28,19 @@ ok(int cond, const char *fmt, ...)
 	return cond;
 }
 
-#define is_int(got, want, ...)                                          \
-	do {                                                            \
-		long long g_ = (got), w_ = (want);                      \
-		if (!ok(g_ == w_, __VA_ARGS__))                         \
-			printf("#   got %lld, want %lld\n", g_, w_);    \
+#define is_int(got, want, ...)                                       \
+	do {                                                         \
+		long long g_ = (got), w_ = (want);                   \
+		if (!ok(g_ == w_, __VA_ARGS__))                      \
+			printf("#   got %lld, want %lld\n", g_, w_); \
 	} while (0)
 
-#define is_str(got, want, ...)                                          \
-	do {                                                            \
-		const char *g_ = (got), *w_ = (want);                   \
-		if (!ok(g_ && strcmp(g_, w_) == 0, __VA_ARGS__))        \
-			printf("#   got '%s', want '%s'\n",             \
-			       g_ ? g_ : "(null)", w_);                 \
+#define is_str(got, want, ...)                                   \
+	do {                                                     \
+		const char *g_ = (got), *w_ = (want);            \
+		if (!ok(g_ && strcmp(g_, w_) == 0, __VA_ARGS__)) \
+			printf("#   got '%s', want '%s'\n",      \
+			       g_ ? g_ : "(null)", w_);          \
 	} while (0)
 
 static inline int done_testing(void)

@@ -75,8 +75,8 @@ static double send_batch(int fd, mqd_t tx, const char *msg)
 	double t0 = now_ns();
 
 	for (long i = 0; i < maxmsg; i++) {
-		if (fd >= 0 ? write(fd, msg, MSG_LEN) != MSG_LEN
-			    : mq_send(tx, msg, MSG_LEN, 5) != 0)
+		if (fd >= 0 ? write(fd, msg, MSG_LEN) != MSG_LEN :
+			      mq_send(tx, msg, MSG_LEN, 5) != 0)
 			die("send");
 	}
 	return (now_ns() - t0) / maxmsg;
@@ -111,7 +111,8 @@ static void bench_send(mqd_t tx, mqd_t rx)
 	printf("  write(2) to nullfs      %8.2f us   (the floor)\n",
 	       percentile(null, ROUNDS, 0.5) / 1e3);
 	printf("  tree vs floor: %.2fx the floor's rate (median of the batches' "
-	       "ratios; target >= 0.8)\n", percentile(ratio, ROUNDS, 0.5));
+	       "ratios; target >= 0.8)\n",
+	       percentile(ratio, ROUNDS, 0.5));
 }
 
 /* ---- round trip ------------------------------------------------------- */
@@ -261,8 +262,8 @@ static void bench_wake(mqd_t tx, mqd_t rx, int external)
 		mq_notify(rx, NULL);
 	drain(rx);
 	printf("wake-up, mq_send -> parked read(2) returns, %s (%d samples):\n",
-	       external ? "woken by epoll (another process holds mq_notify)"
-			: "woken by mq_notify",
+	       external ? "woken by epoll (another process holds mq_notify)" :
+			  "woken by mq_notify",
 	       WAKE_SAMPLES);
 	printf("  p50 %8.1f us   p99 %8.1f us   (targets: p50 <= 100, p99 <= 1000)\n",
 	       percentile(lat, WAKE_SAMPLES, 0.5) / 1e3,
@@ -276,7 +277,7 @@ int main(int argc, char *argv[])
 
 	if (argc != 5 && !(argc == 6 && strcmp(argv[5], "wake") == 0)) {
 		fprintf(stderr, "usage: mq_bench IPCFS_MNT NULLFS_MNT /QUEUE "
-			"SERVER_PID [wake]\n");
+				"SERVER_PID [wake]\n");
 		return 2;
 	}
 	mnt = argv[1];

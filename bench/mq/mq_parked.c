@@ -137,7 +137,7 @@ int main(int argc, char *argv[])
 
 	if (argc != 6) {
 		fprintf(stderr, "usage: mq_parked MNT PREFIX QUEUES READERS "
-			"SERVER_PID\n");
+				"SERVER_PID\n");
 		return 2;
 	}
 	mnt = argv[1];

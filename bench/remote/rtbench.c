@@ -65,8 +65,8 @@ static int op_roundtrip(const char *dir)
 		got += (size_t)n;
 	close(fd);
 	if (n < 0 || got != 4 || memcmp(buf, "ping", 4)) {
-		fprintf(stderr, "%s: wrong message (%zd, %zu bytes)\n", next,
-			n, got);
+		fprintf(stderr, "%s: wrong message (%zd, %zu bytes)\n", next, n,
+			got);
 		return -1;
 	}
 	return 0;

@@ -103,7 +103,8 @@ static void mmap_read(const char *path)
 		sum += p[i];
 	munmap((void *)p, (size_t)st.st_size);
 	close(fd);
-	printf("%.0f MB/s (sum %llx)\n", (double)st.st_size / (now() - t0) / 1e6,
+	printf("%.0f MB/s (sum %llx)\n",
+	       (double)st.st_size / (now() - t0) / 1e6,
 	       (unsigned long long)sum & 0xf);
 }
 
@@ -114,7 +115,8 @@ static void rand_pass(int fd, long count, uint64_t pages)
 
 	for (long i = 0; i < count; i++) {
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift64 */
-		if (pread(fd, buf, sizeof(buf), (off_t)(x % pages * 4096)) < 0) {
+		if (pread(fd, buf, sizeof(buf), (off_t)(x % pages * 4096)) <
+		    0) {
 			perror("pread");
 			exit(1);
 		}

@@ -44,8 +44,8 @@ static int parse_ids(const char *text, const char *key, unsigned int ids[4])
 {
 	const char *p = procstat_field(text, key);
 
-	if (!p || sscanf(p, "%u %u %u %u", &ids[0], &ids[1], &ids[2],
-			 &ids[3]) != 4)
+	if (!p ||
+	    sscanf(p, "%u %u %u %u", &ids[0], &ids[1], &ids[2], &ids[3]) != 4)
 		return -EINVAL;
 	return 0;
 }
@@ -160,8 +160,8 @@ bool creds_uid_may_kill(const struct creds *s, uid_t t_ruid, uid_t t_suid)
 	       s->ruid == t_ruid;
 }
 
-bool creds_ns_capable(const struct userns_chain *t, ino_t caller_ns,
-		      uid_t euid, uint64_t caps, int cap)
+bool creds_ns_capable(const struct userns_chain *t, ino_t caller_ns, uid_t euid,
+		      uint64_t caps, int cap)
 {
 	if (!caller_ns)
 		return false;
@@ -341,7 +341,8 @@ static int caller_msgqueue_limit(pid_t tgid, struct rlimit *rl)
 
 static int caps_get(uint32_t caps[2][3])
 {
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
+						0 };
 	struct __user_cap_data_struct data[2];
 
 	if (syscall(SYS_capget, &hdr, data))
@@ -356,7 +357,8 @@ static int caps_get(uint32_t caps[2][3])
 
 static int caps_set(uint32_t caps[2][3])
 {
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
+						0 };
 	struct __user_cap_data_struct data[2];
 
 	for (int i = 0; i < 2; i++) {
@@ -498,8 +500,7 @@ void caller_leave(struct caller_ctx *cc)
 	     (cc->caps_set && caps_set(cc->saved_caps)) ||
 	     syscall(SYS_setresgid, cc->rgid, cc->egid, cc->sgid)))
 		abort();
-	if (cc->groups_set &&
-	    syscall(SYS_setgroups, cc->ngroups, cc->groups))
+	if (cc->groups_set && syscall(SYS_setgroups, cc->ngroups, cc->groups))
 		abort();
 	cc->switched = cc->caps_set = cc->groups_set = false;
 	if (cc->rlimit_set) {

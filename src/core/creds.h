@@ -26,9 +26,9 @@ struct creds {
 	uid_t ruid, euid, suid, fsuid;
 	gid_t rgid, egid, sgid, fsgid;
 	uint64_t cap_eff; /* relative to @userns, not to the server's */
-	ino_t userns;     /* nsfs inode of the caller's user namespace, or 0 */
+	ino_t userns; /* nsfs inode of the caller's user namespace, or 0 */
 	int ngroups;
-	gid_t *groups;    /* malloc'ed; creds_release() frees it */
+	gid_t *groups; /* malloc'ed; creds_release() frees it */
 };
 
 /*
@@ -97,7 +97,7 @@ int userns_chain_of(int nsfd, struct userns_chain *ch);
  * as kill(2) and its own /proc would.
  */
 struct pidns_view {
-	int fd;    /* nsfs fd of the caller's pid namespace, or -1: the server's */
+	int fd; /* nsfs fd of the caller's pid namespace, or -1: the server's */
 	ino_t ino;
 };
 

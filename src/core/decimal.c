@@ -21,9 +21,8 @@ size_t dec_span(const char *s, size_t len)
 	return n;
 }
 
-int dec_parse(const char *s, size_t len, unsigned flags,
-	      unsigned long long lo, unsigned long long hi,
-	      unsigned long long *out)
+int dec_parse(const char *s, size_t len, unsigned flags, unsigned long long lo,
+	      unsigned long long hi, unsigned long long *out)
 {
 	unsigned max_digits = flags >> 8 & 0xff;
 	unsigned long long v = 0;

@@ -24,9 +24,8 @@
  * outside [lo, hi] (however many digits: there is no overflow).  *out is
  * untouched on error.
  */
-int dec_parse(const char *s, size_t len, unsigned flags,
-	      unsigned long long lo, unsigned long long hi,
-	      unsigned long long *out);
+int dec_parse(const char *s, size_t len, unsigned flags, unsigned long long lo,
+	      unsigned long long hi, unsigned long long *out);
 
 /*
  * The same with one optional '+' or '-' first (DEC_MAX_DIGITS counts the

@@ -159,7 +159,7 @@ struct dir_entry {
 	const char *name;
 	ino_t ino;
 	unsigned char type; /* DT_* */
-	off_t next;         /* the kernel's offset just after it */
+	off_t next; /* the kernel's offset just after it */
 };
 
 /*

@@ -114,8 +114,8 @@ void reply_text(fuse_req_t req, const char *text, size_t len, size_t size,
 		fuse_reply_buf(req, NULL, 0);
 	else
 		fuse_reply_buf(req, text + off,
-			       len - (size_t)off < size ? len - (size_t)off
-							: size);
+			       len - (size_t)off < size ? len - (size_t)off :
+							  size);
 }
 
 int req_creds(fuse_req_t req, struct creds *c)
@@ -162,7 +162,8 @@ int fs_check_families(struct ipcfs *fs)
 		if (f->inum_tag < INUM_TAG_FAMILY(0) ||
 		    f->inum_tag >= INUM_NTAGS) {
 			log_err("family %s: inode-number tag %u is not a "
-				"family's", f->name, f->inum_tag);
+				"family's",
+				f->name, f->inum_tag);
 			return -EINVAL;
 		}
 		for (size_t k = 0; k < i; k++) {
@@ -171,7 +172,8 @@ int fs_check_families(struct ipcfs *fs)
 			if (g->inum_tag == f->inum_tag ||
 			    strcmp(g->name, f->name) == 0) {
 				log_err("families %s and %s share a name or an "
-					"inode-number tag", g->name, f->name);
+					"inode-number tag",
+					g->name, f->name);
 				return -EINVAL;
 			}
 		}
@@ -358,8 +360,7 @@ void handle_set_owner(struct handle *h, fuse_req_t req)
 	h->pid = ctx->pid;
 }
 
-int handle_charge(struct ipcfs *fs, struct handle *h, size_t fds,
-		  size_t bytes)
+int handle_charge(struct ipcfs *fs, struct handle *h, size_t fds, size_t bytes)
 {
 	int err = usage_charge(&fs->usage, h->uid, fds, bytes);
 
@@ -471,9 +472,10 @@ static void ipc_init(void *userdata, struct fuse_conn_info *conn)
 	if (fs->opts.nopassthrough)
 		return;
 	if (!fs->pt.offered)
-		log_notice("shm files go through the server: the "
-			   "kernel offers no passthrough (needs Linux 6.9+ with "
-			   "CONFIG_FUSE_PASSTHROUGH)");
+		log_notice(
+			"shm files go through the server: the "
+			"kernel offers no passthrough (needs Linux 6.9+ with "
+			"CONFIG_FUSE_PASSTHROUGH)");
 	else if (!fs->pt.wanted)
 		log_notice("shm files go through the server: "
 			   "passthrough needs CAP_SYS_ADMIN");
@@ -489,8 +491,8 @@ static void ipc_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 	if (!dir)
 		return;
-	err = dir->ops->lookup ? dir->ops->lookup(fs, req, dir, name, &n)
-			       : -ENOTDIR;
+	err = dir->ops->lookup ? dir->ops->lookup(fs, req, dir, name, &n) :
+				 -ENOTDIR;
 	if (err) {
 		fuse_reply_err(req, -err);
 		return;
@@ -557,8 +559,8 @@ static void ipc_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 		return;
 	ops = n->ops;
 	err = ops->setattr ? ops->setattr(fs, req, n, attr, to_set,
-					  fi ? handle_of(fi) : NULL)
-			   : -EPERM;
+					  fi ? handle_of(fi) : NULL) :
+			     -EPERM;
 	if (!err)
 		err = node_attr(fs, n, &st);
 	if (err) {
@@ -580,8 +582,8 @@ static void ipc_readlink(fuse_req_t req, fuse_ino_t ino)
 	if (!n)
 		return;
 	ops = n->ops;
-	err = ops->readlink ? ops->readlink(fs, req, n, buf, sizeof(buf))
-			    : -EINVAL;
+	err = ops->readlink ? ops->readlink(fs, req, n, buf, sizeof(buf)) :
+			      -EINVAL;
 	if (err)
 		fuse_reply_err(req, -err);
 	else
@@ -615,8 +617,8 @@ static void ipc_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 	if (!dir)
 		return;
 	ops = dir->ops;
-	fuse_reply_err(req, ops->rmdir ? -ops->rmdir(fs, req, dir, name)
-				       : EPERM);
+	fuse_reply_err(req,
+		       ops->rmdir ? -ops->rmdir(fs, req, dir, name) : EPERM);
 }
 
 static void ipc_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -628,8 +630,8 @@ static void ipc_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 	if (!dir)
 		return;
 	ops = dir->ops;
-	fuse_reply_err(req, ops->unlink ? -ops->unlink(fs, req, dir, name)
-					: EPERM);
+	fuse_reply_err(req,
+		       ops->unlink ? -ops->unlink(fs, req, dir, name) : EPERM);
 }
 
 static void ipc_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
@@ -652,8 +654,8 @@ static void ipc_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		fuse_reply_err(req, ops->rename ? EXDEV : EPERM);
 		return;
 	}
-	fuse_reply_err(req, -ops->rename(fs, req, dir, name, newdir, newname,
-					 flags));
+	fuse_reply_err(
+		req, -ops->rename(fs, req, dir, name, newdir, newname, flags));
 }
 
 static void ipc_create(fuse_req_t req, fuse_ino_t parent, const char *name,
@@ -785,8 +787,8 @@ static void ipc_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 	const struct node_ops *ops = h->node->ops;
 
 	(void)ino;
-	fuse_reply_err(req, ops->fsync ? -ops->fsync(fs_of_req(req), h, datasync)
-				       : 0);
+	fuse_reply_err(
+		req, ops->fsync ? -ops->fsync(fs_of_req(req), h, datasync) : 0);
 }
 
 /*
@@ -796,8 +798,8 @@ static void ipc_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
  * it passes any other errno on.  ENOSYS must never be answered: the
  * kernel would then refuse fallocate for the whole mount itself.
  */
-static void ipc_fallocate(fuse_req_t req, fuse_ino_t ino, int mode,
-			  off_t off, off_t len, struct fuse_file_info *fi)
+static void ipc_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off,
+			  off_t len, struct fuse_file_info *fi)
 {
 	struct handle *h = handle_of(fi);
 	const struct node_ops *ops = h->node->ops;
@@ -824,8 +826,8 @@ static void ipc_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 		/* Plain files are always ready, as on any disk file. */
 		if (ph)
 			fuse_pollhandle_destroy(ph);
-		fuse_reply_poll(req, POLLIN | POLLOUT | POLLRDNORM |
-					     POLLWRNORM);
+		fuse_reply_poll(req,
+				POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
 	}
 }
 
@@ -896,7 +898,8 @@ static void ipc_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	}
 	err = dh->h.node->ops->readdir(fs, dh, &b, off);
 	if (fs->opts.debug && b.scanned)
-		log_msg(LOG_DEBUG, "readdir of %llu at %lld: %lu entries "
+		log_msg(LOG_DEBUG,
+			"readdir of %llu at %lld: %lu entries "
 			"scanned, %zu bytes replied",
 			(unsigned long long)dh->h.node->id, (long long)off,
 			b.scanned, b.used);

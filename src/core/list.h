@@ -13,10 +13,13 @@ struct list_head {
 	struct list_head *next, *prev;
 };
 
-#define LIST_HEAD_INIT(name) { &(name), &(name) }
+#define LIST_HEAD_INIT(name)     \
+	{                        \
+		&(name), &(name) \
+	}
 
 #define container_of(ptr, type, member) \
-	((type *)((char *)(ptr) - offsetof(type, member)))
+	((type *)((char *)(ptr)-offsetof(type, member)))
 
 #define list_entry(ptr, type, member) container_of(ptr, type, member)
 
@@ -26,7 +29,7 @@ struct list_head {
 #define list_for_each(pos, head) \
 	for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)
 
-#define list_for_each_safe(pos, n, head)                              \
+#define list_for_each_safe(pos, n, head)                               \
 	for ((pos) = (head)->next, (n) = (pos)->next; (pos) != (head); \
 	     (pos) = (n), (n) = (pos)->next)
 
@@ -41,8 +44,7 @@ static inline bool list_empty(const struct list_head *h)
 	return h->next == h;
 }
 
-static inline void list_add_between(struct list_head *e,
-				    struct list_head *prev,
+static inline void list_add_between(struct list_head *e, struct list_head *prev,
 				    struct list_head *next)
 {
 	next->prev = e;

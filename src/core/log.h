@@ -14,8 +14,8 @@
 void log_to_syslog(bool on);
 
 /* One line, without the trailing newline; @prio is a syslog priority. */
-__attribute__((format(printf, 2, 3))) void log_msg(int prio,
-						   const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) void log_msg(int prio, const char *fmt,
+						   ...);
 
 #define log_err(...) log_msg(LOG_ERR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_WARNING, __VA_ARGS__)

@@ -92,8 +92,7 @@ static int match_line(const char *line, const char *end, const char *path,
 	return 1;
 }
 
-int mountinfo_top(const char *text, const char *path, char *fstype,
-		  size_t size)
+int mountinfo_top(const char *text, const char *path, char *fstype, size_t size)
 {
 	int found = -ENOENT;
 

@@ -32,9 +32,8 @@ static void *notifier_main(void *arg)
 		pthread_mutex_unlock(&nt->lock);
 		/* ENOENT: the kernel had already forgotten it; fine. */
 		if (n.is_entry)
-			fuse_lowlevel_notify_inval_entry(nt->se, n.parent,
-							 n.name,
-							 strlen(n.name));
+			fuse_lowlevel_notify_inval_entry(
+				nt->se, n.parent, n.name, strlen(n.name));
 		else
 			fuse_lowlevel_notify_inval_inode(nt->se, n.ino, 0, 0);
 		pthread_mutex_lock(&nt->lock);
@@ -114,8 +113,8 @@ static bool already_queued(struct notifier *nt, const struct notice *n)
 		if (q->is_entry != n->is_entry)
 			continue;
 		if (n->is_entry ? q->parent == n->parent &&
-					  strcmp(q->name, n->name) == 0
-				: q->ino == n->ino)
+					  strcmp(q->name, n->name) == 0 :
+				  q->ino == n->ino)
 			return true;
 	}
 	return false;

@@ -22,7 +22,7 @@ struct fuse_session;
 
 struct notice {
 	uint64_t parent; /* entry notices: the directory */
-	uint64_t ino;    /* inode notices: the file */
+	uint64_t ino; /* inode notices: the file */
 	bool is_entry;
 	char name[NOTIFY_NAME_MAX + 1];
 };

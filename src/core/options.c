@@ -70,8 +70,8 @@ int opts_parse_count(const char *s, long max, long *out)
 {
 	unsigned long long v;
 
-	if (max < 1 || dec_parse(s, strlen(s), 0, 1, (unsigned long long)max,
-				 &v))
+	if (max < 1 ||
+	    dec_parse(s, strlen(s), 0, 1, (unsigned long long)max, &v))
 		return -EINVAL;
 	*out = (long)v;
 	return 0;
@@ -112,23 +112,29 @@ static int opt_proc(void *data, const char *arg, int key,
 		return 1;
 	case KEY_MQ_MAXMSG:
 		if (opts_parse_count(val + 1, 1L << 20, &ps->o->mq_maxmsg))
-			return fail(ps, "bad value in -o %s (a count, 1 or more)",
+			return fail(ps,
+				    "bad value in -o %s (a count, 1 or more)",
 				    arg);
 		return 0;
 	case KEY_MQ_MSGSIZE:
 		if (opts_parse_count(val + 1, 1L << 24, &ps->o->mq_msgsize))
-			return fail(ps, "bad value in -o %s (a size in bytes, 1 or more)",
-				    arg);
+			return fail(
+				ps,
+				"bad value in -o %s (a size in bytes, 1 or more)",
+				arg);
 		return 0;
 	case KEY_MAX_USER_FDS:
 		if (opts_parse_count(val + 1, 1L << 30, &ps->o->max_user_fds))
-			return fail(ps, "bad value in -o %s (a count, 1 or more)",
+			return fail(ps,
+				    "bad value in -o %s (a count, 1 or more)",
 				    arg);
 		return 0;
 	case KEY_MAX_USER_BYTES:
 		if (opts_parse_count(val + 1, 1L << 40, &ps->o->max_user_bytes))
-			return fail(ps, "bad value in -o %s (a size in bytes, 1 or more)",
-				    arg);
+			return fail(
+				ps,
+				"bad value in -o %s (a size in bytes, 1 or more)",
+				arg);
 		return 0;
 	case KEY_FSNAME:
 		ps->fsname = true;
@@ -166,7 +172,10 @@ int opts_parse(struct fuse_args *args, struct ipcfs_opts *o,
 	       enum opts_action *action, char *err, size_t errsize)
 {
 	struct parse_state ps = {
-		.o = o, .action = OPTS_MOUNT, .err = err, .errsize = errsize,
+		.o = o,
+		.action = OPTS_MOUNT,
+		.err = err,
+		.errsize = errsize,
 	};
 
 	err[0] = '\0';

@@ -66,8 +66,7 @@ out_close:
 	return err;
 }
 
-ssize_t procfile_read_small(int dirfd, const char *path, char *buf,
-			    size_t size)
+ssize_t procfile_read_small(int dirfd, const char *path, char *buf, size_t size)
 {
 	ssize_t n;
 	int fd;
@@ -83,8 +82,7 @@ ssize_t procfile_read_small(int dirfd, const char *path, char *buf,
 	return n;
 }
 
-int procfile_read_ulong(const char *path, unsigned long max,
-			unsigned long *out)
+int procfile_read_ulong(const char *path, unsigned long max, unsigned long *out)
 {
 	char text[32];
 	unsigned long long v;

@@ -16,10 +16,10 @@ struct proc_status {
 };
 
 struct proc_stat {
-	char state;                  /* R, S, D, Z, T, ... */
+	char state; /* R, S, D, Z, T, ... */
 	int session;
 	unsigned long long starttime; /* clock ticks after boot */
-	int exit_code;               /* wait status; -1 when not given */
+	int exit_code; /* wait status; -1 when not given */
 };
 
 /*

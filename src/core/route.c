@@ -10,8 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int fixed_find(const struct fixed_name *table, size_t count,
-	       const char *name)
+int fixed_find(const struct fixed_name *table, size_t count, const char *name)
 {
 	for (size_t i = 0; i < count; i++)
 		if (strcmp(table[i].name, name) == 0)
@@ -59,8 +58,7 @@ static int parse_attr_value(const char *s, size_t len, long *out)
 	return 0;
 }
 
-int route_mkdir_queue(const char *spec, char *name, long *maxmsg,
-		      long *msgsize)
+int route_mkdir_queue(const char *spec, char *name, long *maxmsg, long *msgsize)
 {
 	const char *comma = strchr(spec, ',');
 	size_t nlen = comma ? (size_t)(comma - spec) : strlen(spec);

@@ -41,8 +41,7 @@ struct fixed_name {
  * The row of @table (of @count) named exactly @name (a whole component:
  * never a prefix): its index, or -ENOENT.
  */
-int fixed_find(const struct fixed_name *table, size_t count,
-	       const char *name);
+int fixed_find(const struct fixed_name *table, size_t count, const char *name);
 
 /*
  * A process directory name: a canonical positive decimal pid ("1234";

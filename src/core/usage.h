@@ -30,8 +30,8 @@ struct usage {
 	struct usage_limits lim;
 	struct usage_entry **buckets;
 	size_t nbuckets, nusers;
-	size_t pool_fds, pool_bytes;  /* held now by uids other than root */
-	size_t freed_since_trim;      /* bytes given back since the last trim */
+	size_t pool_fds, pool_bytes; /* held now by uids other than root */
+	size_t freed_since_trim; /* bytes given back since the last trim */
 };
 
 /* Default byte caps: 64 MiB per user, 256 MiB for all but root together. */

@@ -22,9 +22,9 @@
 #include <sys/types.h>
 
 enum wpiece {
-	WPIECE_WHOLE,  /* this request is the whole write */
-	WPIECE_SPLIT,  /* a vectored write that may be cut by pages */
-	WPIECE_LONG,   /* one buffer, longer than this request */
+	WPIECE_WHOLE, /* this request is the whole write */
+	WPIECE_SPLIT, /* a vectored write that may be cut by pages */
+	WPIECE_LONG, /* one buffer, longer than this request */
 	WPIECE_UNKNOWN /* the writer's syscall cannot be seen or judged */
 };
 

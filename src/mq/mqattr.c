@@ -129,8 +129,8 @@ int queue_file_find(const char *name)
 			return -ENOENT;
 		return (int)prio;
 	}
-	i = fixed_find(queue_named, sizeof(queue_named) / sizeof(queue_named[0]),
-		       name);
+	i = fixed_find(queue_named,
+		       sizeof(queue_named) / sizeof(queue_named[0]), name);
 	return i < 0 ? i : queue_named[i].sub;
 }
 

@@ -35,8 +35,7 @@ static struct queue *queue_of_file(struct node *n)
 /* ---- names ---- */
 
 /* The live object for the queue now called @name; a new reference. */
-static int queue_by_name(struct ipcfs *fs, const char *name,
-			 struct queue **out)
+static int queue_by_name(struct ipcfs *fs, const char *name, struct queue **out)
 {
 	struct mq_family *mf = mq_of(fs);
 	struct list_head *pos;
@@ -48,7 +47,7 @@ static int queue_by_name(struct ipcfs *fs, const char *name,
 		return queue_get_or_open(fs, name, st.st_ino, (mqd_t)-1, out);
 	}
 	/* no view: a name stays with its object until it is removed here */
-	list_for_each(pos, &mf->queues) {
+	list_for_each (pos, &mf->queues) {
 		struct queue *q = list_entry(pos, struct queue, link);
 
 		if (!q->gone && strcmp(q->name, name) == 0) {
@@ -65,8 +64,7 @@ static int queue_by_name(struct ipcfs *fs, const char *name,
  * queue q, with timeouts 0: `mkdir -m` chmods the new directory by the
  * name it gave, and a spec for an existing queue is EEXIST.
  */
-static int queue_by_spec(struct ipcfs *fs, const char *spec,
-			 struct queue **out)
+static int queue_by_spec(struct ipcfs *fs, const char *spec, struct queue **out)
 {
 	char name[ROUTE_NAME_MAX + 1];
 	long maxmsg, msgsize;
@@ -115,9 +113,8 @@ static int mq_dir_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 	return lookup_queue(fs, dir, name, out);
 }
 
-static int queue_dir_lookup(struct ipcfs *fs, fuse_req_t req,
-			    struct node *dir, const char *name,
-			    struct node **out)
+static int queue_dir_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
+			    const char *name, struct node **out)
 {
 	struct queue *q = dir->obj;
 	struct node *n;
@@ -194,8 +191,8 @@ static int queue_attr(struct ipcfs *fs, struct queue *q, int file,
 	if (err)
 		return err;
 	attr_init(fs, st, (fuse_ino_t)mq_ino(q->ino, file),
-		  file == MQ_FILE_DIR ? mq_dir_mode(real.st_mode)
-				      : mq_file_mode(real.st_mode, file));
+		  file == MQ_FILE_DIR ? mq_dir_mode(real.st_mode) :
+					mq_file_mode(real.st_mode, file));
 	st->st_uid = real.st_uid;
 	st->st_gid = real.st_gid;
 	st->st_atim = real.st_atim;
@@ -208,29 +205,27 @@ static int queue_attr(struct ipcfs *fs, struct queue *q, int file,
 		if (q->msgsize > st->st_blksize)
 			st->st_blksize = q->msgsize;
 	} else if (file != QF_NEXT) {
-		long v = file == QF_MAXMSG    ? q->maxmsg
-			 : file == QF_MSGSIZE ? q->msgsize
-					      : queue_curmsgs(q);
+		long v = file == QF_MAXMSG  ? q->maxmsg :
+			 file == QF_MSGSIZE ? q->msgsize :
+					      queue_curmsgs(q);
 
 		st->st_size = (off_t)mq_format_number(v, text, sizeof(text));
 	}
 	return 0;
 }
 
-static int queue_dir_getattr(struct ipcfs *fs, struct node *n,
-			     struct stat *st)
+static int queue_dir_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 {
 	return queue_attr(fs, n->obj, MQ_FILE_DIR, st);
 }
 
-static int queue_file_getattr(struct ipcfs *fs, struct node *n,
-			      struct stat *st)
+static int queue_file_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 {
 	return queue_attr(fs, queue_of_file(n), n->sub, st);
 }
 
-static void queue_dir_timeouts(struct ipcfs *fs, struct node *n,
-			       double *entry, double *attr)
+static void queue_dir_timeouts(struct ipcfs *fs, struct node *n, double *entry,
+			       double *attr)
 {
 	struct queue *q = n->obj;
 
@@ -249,8 +244,8 @@ static void queue_dir_timeouts(struct ipcfs *fs, struct node *n,
 		*entry = 0;
 }
 
-static void queue_file_timeouts(struct ipcfs *fs, struct node *n,
-				double *entry, double *attr)
+static void queue_file_timeouts(struct ipcfs *fs, struct node *n, double *entry,
+				double *attr)
 {
 	(void)fs;
 	*entry = *attr = STABLE_TIMEOUT;
@@ -275,8 +270,8 @@ static int mq_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
 			  struct dirbuf *b, off_t off)
 {
 	(void)dh;
-	if (!dirbuf_add_dots(b, inum_top(mq_of(fs)->dir->id), inum_top(INO_ROOT),
-			     off))
+	if (!dirbuf_add_dots(b, inum_top(mq_of(fs)->dir->id),
+			     inum_top(INO_ROOT), off))
 		return 0;
 	return mqview_list(fs, b, off);
 }
@@ -293,10 +288,10 @@ static int queue_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
 		return 0;
 	/* next, 0..31, maxmsg, msgsize, curmsgs */
 	for (int i = 0; i < 1 + QUEUE_PRIO_LISTED + QF_END - QF_MAXMSG; i++) {
-		int file = i == 0 ? QF_NEXT
-			   : i <= QUEUE_PRIO_LISTED
-				   ? i - 1
-				   : QF_MAXMSG + i - 1 - QUEUE_PRIO_LISTED;
+		int file = i == 0 ? QF_NEXT :
+			   i <= QUEUE_PRIO_LISTED ?
+				    i - 1 :
+				    QF_MAXMSG + i - 1 - QUEUE_PRIO_LISTED;
 
 		next = i + 3;
 		if (off >= next)
@@ -390,8 +385,8 @@ static int do_create(void *arg)
 	char path[ROUTE_NAME_MAX + 2];
 
 	snprintf(path, sizeof(path), "/%s", a->name);
-	a->mqd = mq_open(path, O_RDWR | O_CREAT | O_EXCL | O_NONBLOCK,
-			 a->mode, a->attr);
+	a->mqd = mq_open(path, O_RDWR | O_CREAT | O_EXCL | O_NONBLOCK, a->mode,
+			 a->attr);
 	return a->mqd == (mqd_t)-1 ? -errno : 0;
 }
 
@@ -450,7 +445,7 @@ static int mq_dir_rmdir(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 	err = as_caller(req, do_unlink, (void *)name);
 	if (err)
 		return err;
-	list_for_each_safe(pos, tmp, &mq_of(fs)->queues) {
+	list_for_each_safe (pos, tmp, &mq_of(fs)->queues) {
 		struct queue *q = list_entry(pos, struct queue, link);
 
 		if (!q->gone && strcmp(q->name, name) == 0)
@@ -484,9 +479,8 @@ static int do_setattr(void *arg)
 	return 0;
 }
 
-static int queue_file_setattr(struct ipcfs *fs, fuse_req_t req,
-			      struct node *n, struct stat *attr, int to_set,
-			      struct handle *h)
+static int queue_file_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
+			      struct stat *attr, int to_set, struct handle *h)
 {
 	const int times = FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME |
 			  FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW |
@@ -521,7 +515,8 @@ static int queue_dir_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
 		return -EACCES;
 	err = as_caller(req, do_setattr, &a);
 	if (!err)
-		queue_notify_attrs(fs, a.q); /* the files' modes follow the queue's */
+		queue_notify_attrs(
+			fs, a.q); /* the files' modes follow the queue's */
 	return err;
 }
 
@@ -551,12 +546,14 @@ static int mq_dir_statfs(struct ipcfs *fs, struct node *n, struct statvfs *st)
 	memset(st, 0, sizeof(*st));
 	st->f_bsize = st->f_frsize = 4096;
 	st->f_namemax = NAME_MAX;
-	fd = mq_of(fs)->dirfd < 0 ? -1 : openat(mq_of(fs)->dirfd, ".",
-					     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = mq_of(fs)->dirfd < 0 ? -1 :
+				    openat(mq_of(fs)->dirfd, ".",
+					   O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	d = fd < 0 ? NULL : fdopendir(fd);
 	if (d) {
 		while ((de = readdir(d)))
-			count += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+			count += strcmp(de->d_name, ".") &&
+				 strcmp(de->d_name, "..");
 		closedir(d);
 	} else if (fd >= 0) {
 		close(fd);

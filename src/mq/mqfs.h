@@ -24,24 +24,24 @@
 
 struct queue {
 	struct list_head link; /* on mq_family.queues */
-	unsigned int refs;     /* nodes, open files, pending messages */
-	int id;                /* sival_int of our mq_notify signal */
-	ino_t ino;             /* mqueue inode number: the identity */
-	mqd_t mqd;             /* O_NONBLOCK, the only one; -1 if none */
+	unsigned int refs; /* nodes, open files, pending messages */
+	int id; /* sival_int of our mq_notify signal */
+	ino_t ino; /* mqueue inode number: the identity */
+	mqd_t mqd; /* O_NONBLOCK, the only one; -1 if none */
 	long maxmsg, msgsize;
-	bool gone;             /* unlinked, or its name is another queue now */
-	bool notify_held;      /* we hold the queue's mq_notify registration */
-	bool pending;          /* a ref is held for returns / deferred sends */
-	uint32_t events;       /* what the watch on mqd waits for */
+	bool gone; /* unlinked, or its name is another queue now */
+	bool notify_held; /* we hold the queue's mq_notify registration */
+	bool pending; /* a ref is held for returns / deferred sends */
+	uint32_t events; /* what the watch on mqd waits for */
 	struct watch watch;
-	struct list_head readers;     /* parked reads of next, arrival order */
-	struct list_head senders;     /* parked writes, arrival order */
-	struct list_head returns;     /* taken, undelivered, queue was full */
-	struct list_head pollers_in;  /* next handles waiting in poll(2) */
+	struct list_head readers; /* parked reads of next, arrival order */
+	struct list_head senders; /* parked writes, arrival order */
+	struct list_head returns; /* taken, undelivered, queue was full */
+	struct list_head pollers_in; /* next handles waiting in poll(2) */
 	struct list_head pollers_out; /* priority-file handles in poll(2) */
-	unsigned int deferred;        /* empty messages from close, waiting */
-	unsigned int reserved;        /* O_TRUNC opens that may defer one */
-	unsigned int parked_bg;       /* parked requests of O_DIRECT files */
+	unsigned int deferred; /* empty messages from close, waiting */
+	unsigned int reserved; /* O_TRUNC opens that may defer one */
+	unsigned int parked_bg; /* parked requests of O_DIRECT files */
 	char name[];
 };
 
@@ -54,27 +54,27 @@ struct queue {
 struct mq_user {
 	struct list_head link; /* on mq_family.users */
 	uid_t uid;
-	unsigned int parked;    /* parked reads of next and writes */
-	size_t parked_bytes;    /* the bytes of those writes */
+	unsigned int parked; /* parked reads of next and writes */
+	size_t parked_bytes; /* the bytes of those writes */
 	unsigned int parked_bg; /* of those, on O_DIRECT files */
-	unsigned int deferred;  /* deferred sends and O_TRUNC reservations */
+	unsigned int deferred; /* deferred sends and O_TRUNC reservations */
 };
 
 struct mq_family {
 	struct node *dir; /* mq/ */
-	int mntfd;   /* the private detached mqueue mount, or -1 */
-	int dirfd;   /* its root (or /dev/mqueue's), a directory fd, or -1 */
-	int inofd;   /* inotify on dirfd, or -1 */
+	int mntfd; /* the private detached mqueue mount, or -1 */
+	int dirfd; /* its root (or /dev/mqueue's), a directory fd, or -1 */
+	int inofd; /* inotify on dirfd, or -1 */
 	off_t list_at; /* where dirfd stands for listings, -1: unknown */
 	bool started; /* inotify is in the loop's epoll set */
 	struct watch ino_watch;
 	struct list_head queues; /* every live queue object */
 	int next_id;
-	char *scratch;           /* mq_receive buffer, >= every msgsize */
+	char *scratch; /* mq_receive buffer, >= every msgsize */
 	size_t scratch_size;
-	struct list_head users;  /* struct mq_user, the few that hold any */
-	unsigned int parked_bg;  /* parked requests of O_DIRECT files, all */
-	unsigned int bg_room;    /* the kernel's max_background for us */
+	struct list_head users; /* struct mq_user, the few that hold any */
+	unsigned int parked_bg; /* parked requests of O_DIRECT files, all */
+	unsigned int bg_room; /* the kernel's max_background for us */
 	/* serves a queue that woke (mqio.c's queue_serve, set at init) */
 	void (*serve)(struct ipcfs *fs, struct queue *q);
 };
@@ -107,8 +107,8 @@ void queue_notify_attrs(struct ipcfs *fs, struct queue *q);
  * one for queue @name with descriptor @mqd (taken over; -1: opened here
  * as the server).  Returns a new reference.
  */
-int queue_get_or_open(struct ipcfs *fs, const char *name, ino_t ino,
-		      mqd_t mqd, struct queue **out);
+int queue_get_or_open(struct ipcfs *fs, const char *name, ino_t ino, mqd_t mqd,
+		      struct queue **out);
 struct queue *queue_find_ino(struct ipcfs *fs, ino_t ino);
 /* The queue whose mq_notify signal carries @id, or NULL. */
 struct queue *queue_find_id(struct ipcfs *fs, int id);
@@ -137,8 +137,8 @@ void mq_on_signal(struct ipcfs *fs, const struct signalfd_siginfo *si);
 void queue_serve(struct ipcfs *fs, struct queue *q);
 int mqio_open(struct ipcfs *fs, struct node *n, struct queue *q,
 	      struct fuse_file_info *fi, uid_t uid);
-void mqio_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
-	       size_t size, off_t off);
+void mqio_read(struct ipcfs *fs, fuse_req_t req, struct handle *h, size_t size,
+	       off_t off);
 void mqio_write(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 		const char *buf, size_t size, off_t off);
 void mqio_poll(struct ipcfs *fs, fuse_req_t req, struct handle *h,

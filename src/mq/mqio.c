@@ -71,24 +71,24 @@
 /* What a parked request or deferred send counts against (see above). */
 struct mq_acct {
 	struct mq_user *u;
-	size_t bytes;   /* of a parked write */
-	bool bg;        /* a request of an O_DIRECT file */
-	bool deferred;  /* a deferred send, not a request */
+	size_t bytes; /* of a parked write */
+	bool bg; /* a request of an O_DIRECT file */
+	bool deferred; /* a deferred send, not a request */
 };
 
 /* An open file of a queue directory: fi->fh. */
 struct mq_handle {
 	struct handle h;
 	struct queue *q;
-	struct mq_user *u;          /* the opener's entry while reserved */
-	bool reserved;              /* counts as a deferred send (O_TRUNC) */
-	int file;                   /* priority, or QF_* */
+	struct mq_user *u; /* the opener's entry while reserved */
+	bool reserved; /* counts as a deferred send (O_TRUNC) */
+	int file; /* priority, or QF_* */
 	struct list_head poll_link; /* on q->pollers_in / pollers_out */
-	bool wrote;                 /* a write or ftruncate reached us */
-	bool taken;                 /* next: this open's message, delivered */
-	size_t len;                 /* its length */
-	char *held;                 /* its bytes while not all read, or NULL */
-	size_t text_len;            /* maxmsg, msgsize, curmsgs: the snapshot */
+	bool wrote; /* a write or ftruncate reached us */
+	bool taken; /* next: this open's message, delivered */
+	size_t len; /* its length */
+	char *held; /* its bytes while not all read, or NULL */
+	size_t text_len; /* maxmsg, msgsize, curmsgs: the snapshot */
 	char text[24];
 };
 
@@ -100,7 +100,7 @@ struct parked_read {
 
 /* A parked write: the loop frees it (struct parked first). */
 struct parked_write {
-	struct parked pk;           /* pk.req is NULL for a deferred send */
+	struct parked pk; /* pk.req is NULL for a deferred send */
 	struct mq_acct acct;
 	unsigned int prio;
 	size_t len;
@@ -130,7 +130,7 @@ static struct mq_user *user_get(struct mq_family *mf, uid_t uid)
 	struct list_head *pos;
 	struct mq_user *u;
 
-	list_for_each(pos, &mf->users) {
+	list_for_each (pos, &mf->users) {
 		u = list_entry(pos, struct mq_user, link);
 		if (u->uid == uid)
 			return u;
@@ -160,8 +160,8 @@ static unsigned int bg_share(struct mq_family *mf, unsigned int div)
 }
 
 /* Counts a request about to park: 0, or -EAGAIN past a cap. */
-static int acct_park(struct mq_family *mf, struct queue *q, uid_t uid,
-		     bool bg, size_t bytes, struct mq_acct *a)
+static int acct_park(struct mq_family *mf, struct queue *q, uid_t uid, bool bg,
+		     size_t bytes, struct mq_acct *a)
 {
 	struct mq_user *u = user_get(mf, uid);
 
@@ -294,7 +294,8 @@ static int take_message(struct ipcfs *fs, struct queue *q, struct taken_msg *m)
 static void lost(struct queue *q, size_t len, int err)
 {
 	log_warn("mq/%s: a message of %zu bytes could not be "
-		 "put back and is lost: %s", q->name, len, strerror(err));
+		 "put back and is lost: %s",
+		 q->name, len, strerror(err));
 }
 
 /*
@@ -327,7 +328,8 @@ static void put_back(struct queue *q, struct taken_msg *m)
 		rm->prio = m->prio;
 		list_add_tail(&rm->link, &q->returns);
 	} else {
-		list_add(&rm->link, &q->returns); /* it was first: stays first */
+		list_add(&rm->link,
+			 &q->returns); /* it was first: stays first */
 	}
 }
 
@@ -400,8 +402,8 @@ static void serve_taken(fuse_req_t req, struct mq_handle *mh, size_t size,
 static void serve_readers(struct ipcfs *fs, struct queue *q)
 {
 	while (!list_empty(&q->readers)) {
-		struct parked *pk = list_first_entry(&q->readers,
-						     struct parked, link);
+		struct parked *pk =
+			list_first_entry(&q->readers, struct parked, link);
 		struct mq_handle *mh = (struct mq_handle *)pk->h;
 		struct taken_msg m;
 		int r = 0;
@@ -573,9 +575,9 @@ int mqio_open(struct ipcfs *fs, struct node *n, struct queue *q,
 		}
 	}
 	if (file == QF_MAXMSG || file == QF_MSGSIZE || file == QF_CURMSGS) {
-		long v = file == QF_MAXMSG    ? q->maxmsg
-			 : file == QF_MSGSIZE ? q->msgsize
-					      : queue_curmsgs(q);
+		long v = file == QF_MAXMSG  ? q->maxmsg :
+			 file == QF_MSGSIZE ? q->msgsize :
+					      queue_curmsgs(q);
 
 		mh->text_len = mq_format_number(v, mh->text, sizeof(mh->text));
 	} else {
@@ -681,8 +683,8 @@ static void read_next(struct ipcfs *fs, fuse_req_t req, struct mq_handle *mh,
 		queue_serve(fs, q); /* registers, and looks again */
 }
 
-void mqio_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
-	       size_t size, off_t off)
+void mqio_read(struct ipcfs *fs, fuse_req_t req, struct handle *h, size_t size,
+	       off_t off)
 {
 	struct mq_handle *mh = (struct mq_handle *)h;
 
@@ -954,8 +956,7 @@ static void flush_at_exit(struct ipcfs *fs, struct queue *q,
 		struct returned_msg *rm = list_first_entry(
 			&q->returns, struct returned_msg, link);
 
-		if (mq_timedsend(q->mqd, rm->data, rm->len, rm->prio,
-				 deadline))
+		if (mq_timedsend(q->mqd, rm->data, rm->len, rm->prio, deadline))
 			exit_lost(xl, rm->len, errno, &counted);
 		list_del(&rm->link);
 		free(rm);
@@ -965,8 +966,7 @@ static void flush_at_exit(struct ipcfs *fs, struct queue *q,
 			&q->senders, struct parked_write, pk.link);
 
 		/* only deferred sends are left: requests were answered */
-		if (mq_timedsend(q->mqd, pw->data, pw->len, pw->prio,
-				 deadline))
+		if (mq_timedsend(q->mqd, pw->data, pw->len, pw->prio, deadline))
 			exit_lost(xl, pw->len, errno, &counted);
 		list_del(&pw->pk.link);
 		acct_done(mq_of(fs), q, &pw->acct);
@@ -996,9 +996,9 @@ void queues_fini(struct ipcfs *fs)
 	if (xl.messages)
 		log_warn("at exit, %lu message%s (%llu bytes) "
 			 "for %u queue%s found no room within 1 s and %s lost "
-			 "(last reason: %s)", xl.messages,
-			 xl.messages == 1 ? "" : "s", xl.bytes, xl.queues,
-			 xl.queues == 1 ? "" : "s",
+			 "(last reason: %s)",
+			 xl.messages, xl.messages == 1 ? "" : "s", xl.bytes,
+			 xl.queues, xl.queues == 1 ? "" : "s",
 			 xl.messages == 1 ? "is" : "are", strerror(xl.err));
 	while (!list_empty(&mq_of(fs)->users)) {
 		struct mq_user *u = list_first_entry(&mq_of(fs)->users,

@@ -53,7 +53,7 @@ struct queue *queue_find_ino(struct ipcfs *fs, ino_t ino)
 {
 	struct list_head *pos;
 
-	list_for_each(pos, &mq_of(fs)->queues) {
+	list_for_each (pos, &mq_of(fs)->queues) {
 		struct queue *q = list_entry(pos, struct queue, link);
 
 		if (q->ino == ino && !q->gone)
@@ -66,7 +66,7 @@ struct queue *queue_find_id(struct ipcfs *fs, int id)
 {
 	struct list_head *pos;
 
-	list_for_each(pos, &mq_of(fs)->queues) {
+	list_for_each (pos, &mq_of(fs)->queues) {
 		struct queue *q = list_entry(pos, struct queue, link);
 
 		if (q->id == id)
@@ -118,8 +118,8 @@ static int queue_new(struct ipcfs *fs, const char *name, mqd_t mqd,
 	return 0;
 }
 
-int queue_get_or_open(struct ipcfs *fs, const char *name, ino_t ino,
-		      mqd_t mqd, struct queue **out)
+int queue_get_or_open(struct ipcfs *fs, const char *name, ino_t ino, mqd_t mqd,
+		      struct queue **out)
 {
 	struct queue *q = ino ? queue_find_ino(fs, ino) : NULL;
 	struct mq_attr attr;
@@ -208,8 +208,8 @@ static void set_events(struct ipcfs *fs, struct queue *q, uint32_t events)
 	else
 		err = loop_modify(fs, &q->watch, events);
 	if (err) {
-		log_warn("mq/%s: cannot wait for the queue: %s",
-			 q->name, strerror(-err));
+		log_warn("mq/%s: cannot wait for the queue: %s", q->name,
+			 strerror(-err));
 		events = 0;
 	}
 	q->events = events;
@@ -225,8 +225,8 @@ static void set_events(struct ipcfs *fs, struct queue *q, uint32_t events)
 bool queue_arm(struct ipcfs *fs, struct queue *q)
 {
 	bool want_in = !list_empty(&q->readers) || !list_empty(&q->pollers_in);
-	bool want_out = !list_empty(&q->senders) ||
-			!list_empty(&q->returns) || !list_empty(&q->pollers_out);
+	bool want_out = !list_empty(&q->senders) || !list_empty(&q->returns) ||
+			!list_empty(&q->pollers_out);
 	bool newly = false;
 	uint32_t events = 0;
 

@@ -76,10 +76,11 @@ void queue_notify_attrs(struct ipcfs *fs, struct queue *q)
 		return;
 	notify_inode(&fs->notifier, dir->id);
 	for (int f = 0; f < QUEUE_PRIO_LISTED + QF_END - QF_NEXT; f++) {
-		int file = f < QUEUE_PRIO_LISTED ? f : QF_NEXT + f - QUEUE_PRIO_LISTED;
-		struct node *n = node_find(fs, dir,
-					   queue_file_name(file, name,
-							   sizeof(name)));
+		int file = f < QUEUE_PRIO_LISTED ?
+				   f :
+				   QF_NEXT + f - QUEUE_PRIO_LISTED;
+		struct node *n = node_find(
+			fs, dir, queue_file_name(file, name, sizeof(name)));
 
 		if (n)
 			notify_inode(&fs->notifier, n->id);
@@ -90,7 +91,7 @@ static void name_changed(struct ipcfs *fs, const char *name, uint32_t mask)
 {
 	struct list_head *pos, *tmp;
 
-	list_for_each_safe(pos, tmp, &mq_of(fs)->queues) {
+	list_for_each_safe (pos, tmp, &mq_of(fs)->queues) {
 		struct queue *q = list_entry(pos, struct queue, link);
 
 		if (q->gone || strcmp(q->name, name) != 0)
@@ -107,7 +108,7 @@ static void recheck_all(struct ipcfs *fs)
 {
 	struct list_head *pos, *tmp;
 
-	list_for_each_safe(pos, tmp, &mq_of(fs)->queues) {
+	list_for_each_safe (pos, tmp, &mq_of(fs)->queues) {
 		struct queue *q = list_entry(pos, struct queue, link);
 
 		if (!q->gone) {
@@ -227,7 +228,8 @@ void mqview_open(struct mq_family *mf)
 				      IN_MOVED_FROM | IN_MOVED_TO) < 0) {
 		log_warn("cannot watch the queues (%s): queues "
 			 "made or removed by other programs show within a "
-			 "second", strerror(errno));
+			 "second",
+			 strerror(errno));
 		if (mf->inofd >= 0)
 			close(mf->inofd);
 		mf->inofd = -1;

@@ -49,7 +49,8 @@ bool pidpin_present(const struct pidpin *pp)
 	 * /proc does).
 	 */
 	if (pp->pidfd >= 0)
-		return syscall(SYS_pidfd_send_signal, pp->pidfd, 0, NULL, 0) == 0 ||
+		return syscall(SYS_pidfd_send_signal, pp->pidfd, 0, NULL, 0) ==
+			       0 ||
 		       errno == EPERM;
 	/* Lookups in the directory of a reaped process fail. */
 	return faccessat(pp->procfd, "stat", F_OK, 0) == 0;
@@ -225,7 +226,9 @@ static bool may_read_exit_code(const struct pidpin *pp)
 int pidpin_exit_status(const struct pidpin *pp, int *status)
 {
 	for (int attempt = 0; attempt < 2; attempt++) {
-		struct ipcfs_pidfd_info info = { .mask = IPCFS_PIDFD_INFO_EXIT };
+		struct ipcfs_pidfd_info info = {
+			.mask = IPCFS_PIDFD_INFO_EXIT
+		};
 		struct proc_stat ps;
 		char text[1024];
 
@@ -251,8 +254,7 @@ int pidpin_exit_status(const struct pidpin *pp, int *status)
 	return -EAGAIN;
 }
 
-int pidpin_creds(const struct pidpin *pp, uid_t *ruid, uid_t *suid,
-		 gid_t *rgid)
+int pidpin_creds(const struct pidpin *pp, uid_t *ruid, uid_t *suid, gid_t *rgid)
 {
 	struct ipcfs_pidfd_info info = { .mask = IPCFS_PIDFD_INFO_CREDS };
 	struct proc_status st;

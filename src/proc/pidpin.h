@@ -17,7 +17,7 @@
 
 struct pidpin {
 	pid_t pid;
-	int pidfd;  /* -1 without pidfd support */
+	int pidfd; /* -1 without pidfd support */
 	int procfd; /* /proc/<pid>, O_PATH, only without pidfds */
 };
 

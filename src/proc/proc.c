@@ -57,7 +57,7 @@ struct pid_handle {
 	struct pidobj *p;
 	struct list_head poll_link;
 	bool cont_only; /* kill(2)'s same-session exception: SIGCONT only */
-	bool ready;     /* text holds the file's content */
+	bool ready; /* text holds the file's content */
 	size_t len;
 	char text[1024];
 };
@@ -69,7 +69,7 @@ struct proc_family {
 	struct list_head polled;
 	struct watch tick;
 	int timerfd;
-	int listfd;    /* /proc, read by every listing of proc/; or -1 */
+	int listfd; /* /proc, read by every listing of proc/; or -1 */
 	struct node *dir; /* proc/ */
 	char *signals_text; /* /signals: the signal table (signame.h) */
 	size_t signals_len;
@@ -144,8 +144,8 @@ static void pidobj_ended(struct ipcfs *fs, struct pidobj *p)
 	loop_remove(fs, &p->watch);
 	list_del(&p->polled_link);
 	while (!list_empty(&p->waiters)) {
-		struct parked *pk = list_first_entry(&p->waiters, struct parked,
-						     link);
+		struct parked *pk =
+			list_first_entry(&p->waiters, struct parked, link);
 		struct pid_handle *ph = (struct pid_handle *)pk->h;
 
 		unpark(pk);
@@ -202,8 +202,9 @@ static void on_tick(struct ipcfs *fs, struct watch *w, uint32_t events)
 	(void)events;
 	if (read(w->fd, &ticks, sizeof(ticks)) < 0)
 		return;
-	list_for_each_safe(pos, n, &pf->polled) {
-		struct pidobj *p = container_of(pos, struct pidobj, polled_link);
+	list_for_each_safe (pos, n, &pf->polled) {
+		struct pidobj *p =
+			container_of(pos, struct pidobj, polled_link);
 
 		if (list_empty(&p->waiters) && list_empty(&p->pollers))
 			list_del(&p->polled_link);
@@ -510,7 +511,8 @@ static int readdir_procs(struct ipcfs *fs, struct dirbuf *b, off_t off,
 		return 0;
 	/* after pid off - 3: the first tgid from off - 2 on */
 	return dir_scan(pf->listfd, &pf->list_at,
-			(off < 3 ? 1 : off - 2) + PROC_TGID_POS, b, emit_pid, v);
+			(off < 3 ? 1 : off - 2) + PROC_TGID_POS, b, emit_pid,
+			v);
 }
 
 static int proc_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
@@ -684,8 +686,8 @@ static int pid_file_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
 	ph->p = pidobj_of_file(n);
 	list_init(&ph->poll_link);
 	if (n->sub == PF_SIGNAL) {
-		err = pidobj_exited(fs, ph->p) ? -ESRCH
-					       : signal_permission(req, ph);
+		err = pidobj_exited(fs, ph->p) ? -ESRCH :
+						 signal_permission(req, ph);
 	} else if (n->sub != PF_WAIT) {
 		err = snapshot(ph, n->sub);
 	}
@@ -706,7 +708,7 @@ static int pid_file_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
 }
 
 static void pid_file_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
-		      size_t size, off_t off)
+			  size_t size, off_t off)
 {
 	struct pid_handle *ph = (struct pid_handle *)h;
 
@@ -742,7 +744,7 @@ static int send_line(struct pidobj *p, const struct sig_line *l, pid_t pid,
 }
 
 static void pid_signal_write(struct ipcfs *fs, fuse_req_t req, struct handle *h,
-		       const char *buf, size_t size, off_t off)
+			     const char *buf, size_t size, off_t off)
 {
 	struct pid_handle *ph = (struct pid_handle *)h;
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
@@ -796,7 +798,7 @@ out_err:
 }
 
 static void pid_file_poll(struct ipcfs *fs, fuse_req_t req, struct handle *h,
-		      struct fuse_pollhandle *pollh)
+			  struct fuse_pollhandle *pollh)
 {
 	struct pid_handle *ph = (struct pid_handle *)h;
 	unsigned int revents = 0;
@@ -825,9 +827,8 @@ static void pid_file_release(struct ipcfs *fs, struct handle *h)
 	free(ph);
 }
 
-static int pid_signal_setattr(struct ipcfs *fs, fuse_req_t req,
-			      struct node *n, struct stat *attr, int to_set,
-			      struct handle *h)
+static int pid_signal_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
+			      struct stat *attr, int to_set, struct handle *h)
 {
 	(void)fs;
 	(void)req;
@@ -940,13 +941,17 @@ static const struct node_ops pid_read_ops = {
 
 /* The files of a process directory, in listing order. */
 static const struct fixed_name pid_files[PF_NFILES] = {
-	{ "signal", S_IFREG | 0222, &pid_signal_ops, PF_SIGNAL, O_WRONLY, false },
+	{ "signal", S_IFREG | 0222, &pid_signal_ops, PF_SIGNAL, O_WRONLY,
+	  false },
 	{ "wait", S_IFREG | 0444, &pid_read_ops, PF_WAIT, O_RDONLY, false },
 	{ "state", S_IFREG | 0444, &pid_read_ops, PF_STATE, O_RDONLY, false },
 	{ "caught", S_IFREG | 0444, &pid_read_ops, PF_CAUGHT, O_RDONLY, false },
-	{ "blocked", S_IFREG | 0444, &pid_read_ops, PF_BLOCKED, O_RDONLY, false },
-	{ "ignored", S_IFREG | 0444, &pid_read_ops, PF_IGNORED, O_RDONLY, false },
-	{ "pending", S_IFREG | 0444, &pid_read_ops, PF_PENDING, O_RDONLY, false },
+	{ "blocked", S_IFREG | 0444, &pid_read_ops, PF_BLOCKED, O_RDONLY,
+	  false },
+	{ "ignored", S_IFREG | 0444, &pid_read_ops, PF_IGNORED, O_RDONLY,
+	  false },
+	{ "pending", S_IFREG | 0444, &pid_read_ops, PF_PENDING, O_RDONLY,
+	  false },
 };
 
 /* Its entries of the root: /signals and proc/. */

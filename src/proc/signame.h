@@ -19,7 +19,7 @@
 
 /* One parsed line of a signal write. */
 struct sig_line {
-	int sig;       /* 0 (check only), 1..31 or SIGRTMIN..SIGRTMAX */
+	int sig; /* 0 (check only), 1..31 or SIGRTMIN..SIGRTMAX */
 	bool has_value; /* a VALUE was given: send with sigqueue semantics */
 	int value;
 };

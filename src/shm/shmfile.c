@@ -35,8 +35,8 @@
  */
 static int object_flags(int flags)
 {
-	return (flags & (O_ACCMODE | O_TRUNC | O_SYNC | O_DSYNC)) |
-	       O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
+	return (flags & (O_ACCMODE | O_TRUNC | O_SYNC | O_DSYNC)) | O_CLOEXEC |
+	       O_NOFOLLOW | O_NONBLOCK;
 }
 
 int shm_caller_enter(fuse_req_t req, struct caller_ctx *cc)
@@ -121,8 +121,8 @@ static void uncharge_fd(struct ipcfs *fs, fuse_req_t req)
 }
 
 /* Makes the open file of @fd; it takes over charge_fd()'s count. */
-static int new_handle(struct ipcfs *fs, fuse_req_t req, struct node *n,
-		      int fd, struct fuse_file_info *fi)
+static int new_handle(struct ipcfs *fs, fuse_req_t req, struct node *n, int fd,
+		      struct fuse_file_info *fi)
 {
 	struct shm_handle *sh = calloc(1, sizeof(*sh));
 
@@ -147,7 +147,7 @@ static int new_handle(struct ipcfs *fs, fuse_req_t req, struct node *n,
 }
 
 static int shm_open_file(struct ipcfs *fs, fuse_req_t req, struct node *n,
-		  struct fuse_file_info *fi)
+			 struct fuse_file_info *fi)
 {
 	struct shm_obj *o;
 	struct stat st;
@@ -219,8 +219,8 @@ static int create_object(struct ipcfs *fs, fuse_req_t req, const char *name,
 }
 
 int shm_dir_create(struct ipcfs *fs, fuse_req_t req, struct node *dir,
-	       const char *name, mode_t mode, struct fuse_file_info *fi,
-	       struct node **out)
+		   const char *name, mode_t mode, struct fuse_file_info *fi,
+		   struct node **out)
 {
 	struct stat st;
 	struct node *n;
@@ -267,7 +267,7 @@ out_close:
 }
 
 static void shm_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
-	      size_t size, off_t off)
+		     size_t size, off_t off)
 {
 	struct shm_handle *sh = (struct shm_handle *)h;
 	struct shm_family *sf = shm_of(fs);
@@ -300,7 +300,7 @@ static void shm_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 }
 
 static void shm_write(struct ipcfs *fs, fuse_req_t req, struct handle *h,
-	       const char *buf, size_t size, off_t off)
+		      const char *buf, size_t size, off_t off)
 {
 	struct shm_handle *sh = (struct shm_handle *)h;
 	size_t done = 0;
@@ -352,8 +352,8 @@ static int shm_fsync(struct ipcfs *fs, struct handle *h, int datasync)
  * tell it; with passthrough fallocate comes here too.  Every other mode
  * (ZERO_RANGE, ...) is EOPNOTSUPP, as tmpfs answers.
  */
-static int shm_fallocate(struct ipcfs *fs, struct handle *h, int mode, off_t off,
-		  off_t len)
+static int shm_fallocate(struct ipcfs *fs, struct handle *h, int mode,
+			 off_t off, off_t len)
 {
 	struct shm_handle *sh = (struct shm_handle *)h;
 	struct stat st;
@@ -417,8 +417,8 @@ static int truncate_by_name(struct ipcfs *fs, struct shm_obj *o, off_t size)
  * (a truncate sets mtime itself).  @fd is an open file of the object or
  * -1 to act by name.
  */
-static int apply_setattr(struct ipcfs *fs, struct shm_obj *o, int fd,
-			 int wfd, const struct stat *attr, int to_set)
+static int apply_setattr(struct ipcfs *fs, struct shm_obj *o, int fd, int wfd,
+			 const struct stat *attr, int to_set)
 {
 	int dirfd = shm_of(fs)->dirfd;
 	const char *name = o->name;
@@ -428,8 +428,8 @@ static int apply_setattr(struct ipcfs *fs, struct shm_obj *o, int fd,
 	struct timespec ts[2];
 
 	if ((to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) &&
-	    (fd >= 0 ? fchown(fd, uid, gid)
-		     : fchownat(dirfd, name, uid, gid, AT_SYMLINK_NOFOLLOW)))
+	    (fd >= 0 ? fchown(fd, uid, gid) :
+		       fchownat(dirfd, name, uid, gid, AT_SYMLINK_NOFOLLOW)))
 		return -errno;
 	if ((to_set & FUSE_SET_ATTR_MODE) &&
 	    (fd >= 0 ? fchmod(fd, mode) : fchmodat(dirfd, name, mode, 0)))
@@ -445,8 +445,8 @@ static int apply_setattr(struct ipcfs *fs, struct shm_obj *o, int fd,
 		}
 	}
 	if (settimes_of(to_set, attr, ts) &&
-	    (fd >= 0 ? futimens(fd, ts)
-		     : utimensat(dirfd, name, ts, AT_SYMLINK_NOFOLLOW)))
+	    (fd >= 0 ? futimens(fd, ts) :
+		       utimensat(dirfd, name, ts, AT_SYMLINK_NOFOLLOW)))
 		return -errno;
 	return 0;
 }
@@ -492,7 +492,7 @@ static bool caller_may_write(struct ipcfs *fs, fuse_req_t req,
 		close(fd);
 		return ok;
 	}
-	list_for_each(pos, &o->handles) {
+	list_for_each (pos, &o->handles) {
 		struct shm_handle *sh =
 			list_entry(pos, struct shm_handle, obj_link);
 
@@ -536,7 +536,7 @@ static bool is_kill_suid(struct ipcfs *fs, fuse_req_t req, struct shm_obj *o,
 }
 
 static int shm_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
-		struct stat *attr, int to_set, struct handle *h)
+		       struct stat *attr, int to_set, struct handle *h)
 {
 	struct shm_obj *o = shm_obj_of(n);
 	struct caller_ctx cc;
@@ -550,8 +550,8 @@ static int shm_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
 		return -EINVAL;
 	shm_watch_poll(fs);
 	/* Without an fd, act by name only while it leads to this object. */
-	if (fd < 0 && (shm_stat_name(shm_of(fs), o->name, &st) ||
-		       st.st_ino != o->ino)) {
+	if (fd < 0 &&
+	    (shm_stat_name(shm_of(fs), o->name, &st) || st.st_ino != o->ino)) {
 		fd = shm_obj_fd(o);
 		if (fd < 0)
 			return -ESTALE;
@@ -571,8 +571,8 @@ static int shm_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
 	caller_leave(&cc);
 	if (!err && kill)
 		err = apply_setattr(fs, o, fd, wfd, attr, FUSE_SET_ATTR_MODE);
-	if (fd >= 0 ? fstat(fd, &st) == 0
-		    : shm_stat_name(shm_of(fs), o->name, &st) == 0)
+	if (fd >= 0 ? fstat(fd, &st) == 0 :
+		      shm_stat_name(shm_of(fs), o->name, &st) == 0)
 		shm_note_own_change(o, &st);
 	return err;
 }
@@ -603,8 +603,8 @@ static int shm_file_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 	return 0;
 }
 
-static void shm_file_timeouts(struct ipcfs *fs, struct node *n,
-			      double *entry, double *attr)
+static void shm_file_timeouts(struct ipcfs *fs, struct node *n, double *entry,
+			      double *attr)
 {
 	(void)fs;
 	(void)n;

@@ -22,7 +22,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
-#define SHM_WATCH_MASK                                                  \
+#define SHM_WATCH_MASK                                                   \
 	(IN_MODIFY | IN_ATTRIB | IN_CREATE | IN_DELETE | IN_MOVED_FROM | \
 	 IN_MOVED_TO | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
 
@@ -87,7 +87,7 @@ struct shm_obj *shm_find_moved(struct shm_family *sf, ino_t ino)
 {
 	struct list_head *pos;
 
-	list_for_each(pos, &sf->moved) {
+	list_for_each (pos, &sf->moved) {
 		struct shm_obj *o = list_entry(pos, struct shm_obj, link);
 
 		if (o->ino == ino && !o->removed)
@@ -165,7 +165,8 @@ static void recheck(struct ipcfs *fs, struct shm_obj *o)
 
 	if (!here) {
 		if (o->node->hashed) {
-			notify_entry(&fs->notifier, shm_of(fs)->dir->id, o->name);
+			notify_entry(&fs->notifier, shm_of(fs)->dir->id,
+				     o->name);
 			shm_obj_moved(fs, o);
 		}
 		/* Gone from its name: its open files may still change it. */
@@ -188,7 +189,7 @@ static void recheck_name(struct ipcfs *fs, const char *name)
 	if (n)
 		recheck(fs, shm_obj_of(n));
 	/* An object we renamed is known by inode, under its new name. */
-	list_for_each_safe(pos, next, &shm_of(fs)->moved) {
+	list_for_each_safe (pos, next, &shm_of(fs)->moved) {
 		struct shm_obj *o = list_entry(pos, struct shm_obj, link);
 
 		if (strcmp(o->name, name) == 0)
@@ -201,9 +202,9 @@ static void recheck_all(struct ipcfs *fs)
 {
 	struct list_head *pos, *next;
 
-	list_for_each_safe(pos, next, &shm_of(fs)->hashed)
+	list_for_each_safe (pos, next, &shm_of(fs)->hashed)
 		recheck(fs, list_entry(pos, struct shm_obj, link));
-	list_for_each_safe(pos, next, &shm_of(fs)->moved)
+	list_for_each_safe (pos, next, &shm_of(fs)->moved)
 		recheck(fs, list_entry(pos, struct shm_obj, link));
 }
 
@@ -240,7 +241,8 @@ void shm_watch_open(struct shm_family *sf)
 {
 	sf->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (sf->inotify_fd >= 0 &&
-	    inotify_add_watch(sf->inotify_fd, SHM_DIR_PATH, SHM_WATCH_MASK) < 0) {
+	    inotify_add_watch(sf->inotify_fd, SHM_DIR_PATH, SHM_WATCH_MASK) <
+		    0) {
 		close(sf->inotify_fd);
 		sf->inotify_fd = -1;
 	}

@@ -25,7 +25,6 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-
 /* ---- the directory ----------------------------------------------------- */
 
 static int shm_dir_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
@@ -70,7 +69,8 @@ static bool listed(const struct dir_entry *e)
 static bool emit_shm(struct dirbuf *b, const struct dir_entry *e, void *arg)
 {
 	if (strcmp(e->name, ".") == 0)
-		return dirbuf_add(b, ".", inum_top(((struct shm_family *)arg)->dir->id),
+		return dirbuf_add(b, ".",
+				  inum_top(((struct shm_family *)arg)->dir->id),
 				  S_IFDIR, e->next);
 	if (strcmp(e->name, "..") == 0)
 		return dirbuf_add(b, "..", inum_top(INO_ROOT), S_IFDIR,
@@ -93,7 +93,8 @@ static int shm_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
 
 	(void)dh;
 	if (sf->dirfd < 0) {
-		dirbuf_add_dots(b, inum_top(sf->dir->id), inum_top(INO_ROOT), off);
+		dirbuf_add_dots(b, inum_top(sf->dir->id), inum_top(INO_ROOT),
+				off);
 		return 0;
 	}
 	/* no state per open directory: the family's one fd serves all */
@@ -103,7 +104,7 @@ static int shm_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
 /* ---- names: unlink, rmdir, rename ------------------------------------ */
 
 static int shm_dir_unlink(struct ipcfs *fs, fuse_req_t req, struct node *dir,
-		      const char *name)
+			  const char *name)
 {
 	struct caller_ctx cc;
 	struct node *n;
@@ -159,8 +160,7 @@ static int renamed(struct ipcfs *fs, struct node *dir, const char *name,
 		   const struct stat *to, unsigned int flags)
 {
 	struct shm_obj *a = known_obj(fs, dir, name, from->st_ino);
-	struct shm_obj *b = to ? known_obj(fs, dir, newname, to->st_ino)
-			       : NULL;
+	struct shm_obj *b = to ? known_obj(fs, dir, newname, to->st_ino) : NULL;
 	int err = 0;
 
 	if (b) {
@@ -204,7 +204,8 @@ static int shm_dir_rename(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 	err = shm_caller_enter(req, &cc);
 	if (err)
 		return err;
-	if (renameat2(shm_of(fs)->dirfd, name, shm_of(fs)->dirfd, newname, flags))
+	if (renameat2(shm_of(fs)->dirfd, name, shm_of(fs)->dirfd, newname,
+		      flags))
 		err = -errno;
 	caller_leave(&cc);
 	if (err)
@@ -238,7 +239,6 @@ static const struct node_ops shm_dir_ops = {
 	.rename = shm_dir_rename,
 	.statfs = shm_dir_statfs,
 };
-
 
 /* shm/ holds the tree's only storage: df of the root reports it */
 static const struct fixed_name shm_top[] = {

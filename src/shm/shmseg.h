@@ -32,14 +32,14 @@
 #define SHM_INO(tmpfs_ino) inum_make(SHM_INUM_TAG, (uint64_t)(tmpfs_ino), 0)
 
 struct shm_family {
-	struct node *dir;         /* shm/ */
-	int dirfd;                /* /dev/shm, O_DIRECTORY; -1 if missing */
-	off_t list_at;            /* where dirfd stands for listings, or -1 */
-	int inotify_fd;           /* watch on /dev/shm; -1 if none */
-	struct watch watch;       /* inotify_fd in the loop, from start */
-	struct list_head hashed;  /* objects whose node is found by name */
-	struct list_head moved;   /* objects whose name went away */
-	char *read_buf;           /* FS_MAX_IO bytes, for every read */
+	struct node *dir; /* shm/ */
+	int dirfd; /* /dev/shm, O_DIRECTORY; -1 if missing */
+	off_t list_at; /* where dirfd stands for listings, or -1 */
+	int inotify_fd; /* watch on /dev/shm; -1 if none */
+	struct watch watch; /* inotify_fd in the loop, from start */
+	struct list_head hashed; /* objects whose node is found by name */
+	struct list_head moved; /* objects whose name went away */
+	char *read_buf; /* FS_MAX_IO bytes, for every read */
 };
 
 /*
@@ -50,19 +50,19 @@ struct shm_family {
  * name (a rename).
  */
 struct shm_obj {
-	struct list_head link;    /* on hashed or moved */
+	struct list_head link; /* on hashed or moved */
 	struct node *node;
 	ino_t ino;
-	char *name;               /* current name in /dev/shm */
-	bool removed;             /* we unlinked it: no name will lead to it */
-	struct timespec ctime;    /* last change made or noticed by us */
+	char *name; /* current name in /dev/shm */
+	bool removed; /* we unlinked it: no name will lead to it */
+	struct timespec ctime; /* last change made or noticed by us */
 	struct list_head handles; /* open files (struct shm_handle) */
 	/*
 	 * All open files of one object use one I/O mode, as the kernel
 	 * requires: passthrough to one backing file, or the page cache.
 	 */
-	int32_t backing_id;       /* registered backing file, or 0 */
-	unsigned int pt_users;    /* open files in passthrough */
+	int32_t backing_id; /* registered backing file, or 0 */
+	unsigned int pt_users; /* open files in passthrough */
 	unsigned int cached_users; /* open files through the page cache */
 };
 
@@ -128,8 +128,8 @@ extern const struct node_ops shm_file_ops;
 
 /* create(2) in shm/: the object made and opened as the caller. */
 int shm_dir_create(struct ipcfs *fs, fuse_req_t req, struct node *dir,
-	       const char *name, mode_t mode, struct fuse_file_info *fi,
-	       struct node **out);
+		   const char *name, mode_t mode, struct fuse_file_info *fi,
+		   struct node **out);
 
 /*
  * Acts as the caller of @req (its uid, gid and groups) until

@@ -18,8 +18,7 @@ static long long u(const char *s, unsigned flags, unsigned long long lo,
 	return (long long)v;
 }
 
-static long long sgn(const char *s, unsigned flags, long long lo,
-		     long long hi)
+static long long sgn(const char *s, unsigned flags, long long lo, long long hi)
 {
 	long long v = 12345;
 	int err = dec_parse_signed(s, strlen(s), flags, lo, hi, &v);
@@ -55,8 +54,7 @@ static void bounds(void)
 	is_int(u("4194305", 0, 1, 4194304), -ERANGE, "one above hi");
 	is_int(u("99999999999999999999999999", 0, 0, 9), -ERANGE,
 	       "many digits: out of range, no overflow");
-	ok(u("18446744073709551615", 0, 0, ULLONG_MAX) ==
-		   (long long)ULLONG_MAX,
+	ok(u("18446744073709551615", 0, 0, ULLONG_MAX) == (long long)ULLONG_MAX,
 	   "ULLONG_MAX");
 	is_int(u("18446744073709551616", 0, 0, ULLONG_MAX), -ERANGE,
 	       "ULLONG_MAX + 1");
@@ -71,8 +69,7 @@ static void zeros_and_digits(void)
 	       "DEC_ZEROS: any number of zeros");
 	is_int(u("", DEC_ZEROS, 0, 9), -EINVAL, "DEC_ZEROS: still not empty");
 	is_int(u("123", DEC_MAX_DIGITS(3), 0, 999), 123, "3 digits of 3");
-	is_int(u("1234", DEC_MAX_DIGITS(3), 0, 9999), -EINVAL,
-	       "4 digits of 3");
+	is_int(u("1234", DEC_MAX_DIGITS(3), 0, 9999), -EINVAL, "4 digits of 3");
 	is_int(u("0001", DEC_ZEROS | DEC_MAX_DIGITS(3), 0, 9), -EINVAL,
 	       "leading zeros count as digits");
 }
@@ -91,10 +88,8 @@ static void signed_numbers(void)
 	is_int(sgn("+-1", f, INT_MIN, INT_MAX), -EINVAL, "+-");
 	is_int(sgn("2147483647", f, INT_MIN, INT_MAX), INT_MAX, "INT_MAX");
 	is_int(sgn("-2147483648", f, INT_MIN, INT_MAX), INT_MIN, "INT_MIN");
-	is_int(sgn("2147483648", f, INT_MIN, INT_MAX), -ERANGE,
-	       "INT_MAX + 1");
-	is_int(sgn("-2147483649", f, INT_MIN, INT_MAX), -ERANGE,
-	       "INT_MIN - 1");
+	is_int(sgn("2147483648", f, INT_MIN, INT_MAX), -ERANGE, "INT_MAX + 1");
+	is_int(sgn("-2147483649", f, INT_MIN, INT_MAX), -ERANGE, "INT_MIN - 1");
 	is_int(sgn("+00000000001", f, INT_MIN, INT_MAX), 1,
 	       "11 digits after the sign");
 	is_int(sgn("-000000000001", f, INT_MIN, INT_MAX), -EINVAL,

@@ -96,7 +96,8 @@ int main(void)
 	ok(r.rc == 0 && r.o.max_user_fds == 100 &&
 		   r.o.max_user_bytes == 1048576,
 	   "per-user caps");
-	ok(strstr(r.args, "max_user") == NULL, "the caps are ours: not passed on");
+	ok(strstr(r.args, "max_user") == NULL,
+	   "the caps are ours: not passed on");
 	r = RUN("/mnt");
 	ok(r.rc == 0 && r.o.max_user_fds == 0 && r.o.max_user_bytes == 0,
 	   "caps derived unless told");
@@ -144,7 +145,7 @@ int main(void)
 	ok(r.rc == 0 && strcmp(r.mountpoint, "/mnt") == 0,
 	   "-- after -o options: the mountpoint follows it");
 	ok(strstr(r.args, "-- ") == NULL && strstr(r.args, "max_read=") &&
-	   strstr(r.args, "default_permissions"),
+		   strstr(r.args, "default_permissions"),
 	   "-- after -o options is not left before our options: %s", r.args);
 	return done_testing();
 }

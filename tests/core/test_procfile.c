@@ -59,8 +59,7 @@ int main(void)
 	is_int(number("12 34\n", ULONG_MAX), 12, "number: the first one");
 	is_int(number("", ULONG_MAX), -EINVAL, "number: empty file");
 	is_int(number("x1\n", ULONG_MAX), -EINVAL, "number: not a number");
-	is_int(number("4294967296\n", UINT_MAX), -EINVAL,
-	       "number: above max");
+	is_int(number("4294967296\n", UINT_MAX), -EINVAL, "number: above max");
 	{
 		unsigned long v;
 

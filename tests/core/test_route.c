@@ -35,12 +35,15 @@ static void pids_only_canonical_positive(void)
 static void whole_components(void)
 {
 	static const struct fixed_name pid_like[] = {
-		{ .name = "signal" }, { .name = "wait" }, { .name = "state" },
-		{ .name = "caught" }, { .name = "blocked" },
-		{ .name = "ignored" }, { .name = "pending" },
+		{ .name = "signal" },  { .name = "wait" },
+		{ .name = "state" },   { .name = "caught" },
+		{ .name = "blocked" }, { .name = "ignored" },
+		{ .name = "pending" },
 	};
 	static const struct fixed_name root_like[] = {
-		{ .name = "signals" }, { .name = "proc" }, { .name = "mq" },
+		{ .name = "signals" },
+		{ .name = "proc" },
+		{ .name = "mq" },
 		{ .name = "shm" },
 	};
 	const size_t np = sizeof(pid_like) / sizeof(pid_like[0]);
@@ -82,8 +85,8 @@ static void mkdir_syntax(void)
 
 	is_int(route_mkdir_queue("q", name, &mx, &ms), 0, "plain");
 	ok(strcmp(name, "q") == 0 && mx == 0 && ms == 0, "no attributes");
-	is_int(route_mkdir_queue("q,maxmsg=10,msgsize=2048", name, &mx, &ms),
-	       0, "both attributes");
+	is_int(route_mkdir_queue("q,maxmsg=10,msgsize=2048", name, &mx, &ms), 0,
+	       "both attributes");
 	ok(strcmp(name, "q") == 0 && mx == 10 && ms == 2048, "values");
 	is_int(route_mkdir_queue("q,msgsize=64", name, &mx, &ms), 0,
 	       "one attribute");

@@ -8,8 +8,10 @@
 static struct usage_limits small(void)
 {
 	struct usage_limits lim = {
-		.user_fds = 3, .user_bytes = 100,
-		.pool_fds = 5, .pool_bytes = 150,
+		.user_fds = 3,
+		.user_bytes = 100,
+		.pool_fds = 5,
+		.pool_bytes = 150,
 	};
 
 	return lim;
@@ -20,7 +22,8 @@ static void defaults_leave_headroom(void)
 	struct usage_limits lim;
 
 	usage_default_limits(&lim, 1024, 0, 0);
-	is_int(lim.user_fds, 179, "1024 fds: 896 after the loop's 128, a fifth each");
+	is_int(lim.user_fds, 179,
+	       "1024 fds: 896 after the loop's 128, a fifth each");
 	is_int(lim.pool_fds, 716, "four fifths for all but root");
 	ok(lim.pool_fds + lim.user_fds + 64 <= 1024,
 	   "pool + root's share + headroom fit in the limit");
@@ -72,21 +75,26 @@ static void pool_and_root(void)
 	is_int(usage_charge(&u, 1, 3, 0), 0, "user 1: 3 fds");
 	is_int(usage_charge(&u, 2, 2, 0), 0, "user 2: 2 fds, the pool is full");
 	is_int(usage_charge(&u, 3, 1, 0), -EMFILE, "user 3: the pool is full");
-	is_int(usage_charge(&u, 0, 3, 0), 0, "root: its own share, outside the pool");
+	is_int(usage_charge(&u, 0, 3, 0), 0,
+	       "root: its own share, outside the pool");
 	is_int(usage_charge(&u, 0, 1, 0), -EMFILE, "root is capped too");
 	usage_uncharge(&u, 1, 1, 0);
-	is_int(usage_charge(&u, 3, 1, 0), 0, "room in the pool: user 3 gets it");
+	is_int(usage_charge(&u, 3, 1, 0), 0,
+	       "room in the pool: user 3 gets it");
 	is_int(usage_charge(&u, 1, 0, 100), 0, "bytes: user 1 at its cap");
 	is_int(usage_charge(&u, 2, 0, 60), -ENOMEM, "bytes: the pool is 150");
-	is_int(usage_charge(&u, 0, 0, 100), 0, "root's bytes are outside the pool");
+	is_int(usage_charge(&u, 0, 0, 100), 0,
+	       "root's bytes are outside the pool");
 	usage_fini(&u);
 }
 
 static void many_users(void)
 {
 	struct usage_limits lim = {
-		.user_fds = 10, .user_bytes = 10,
-		.pool_fds = 100000, .pool_bytes = 100000,
+		.user_fds = 10,
+		.user_bytes = 10,
+		.pool_fds = 100000,
+		.pool_bytes = 100000,
 	};
 	struct usage u;
 	size_t fds, bytes;
@@ -112,8 +120,10 @@ static void many_users(void)
 static void trim_after_large_frees(void)
 {
 	struct usage_limits lim = {
-		.user_fds = 1, .user_bytes = 64UL << 20,
-		.pool_fds = 1, .pool_bytes = 64UL << 20,
+		.user_fds = 1,
+		.user_bytes = 64UL << 20,
+		.pool_fds = 1,
+		.pool_bytes = 64UL << 20,
 	};
 	struct usage u;
 

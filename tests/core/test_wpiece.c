@@ -12,8 +12,10 @@ static enum wpiece judge(long nr, unsigned long a3, size_t size)
 {
 	char line[128];
 
-	snprintf(line, sizeof(line), "%ld 0x3 0x7ffd1000 0x%lx 0x0 0x0 0x0 "
-		 "0x7ffd0ff8 0x7f00deadbeef\n", nr, a3);
+	snprintf(line, sizeof(line),
+		 "%ld 0x3 0x7ffd1000 0x%lx 0x0 0x0 0x0 "
+		 "0x7ffd0ff8 0x7f00deadbeef\n",
+		 nr, a3);
 	return wpiece_judge(line, size, 256, MIB);
 }
 

@@ -20,13 +20,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
  * A broken contract is a finding like a crash: print which one, then
  * abort() so libFuzzer saves the input.
  */
-#define CHECK(cond)                                                       \
-	do {                                                              \
-		if (!(cond)) {                                            \
-			fprintf(stderr, "%s:%d: invariant broken: %s\n",  \
-				__FILE__, __LINE__, #cond);               \
-			abort();                                          \
-		}                                                         \
+#define CHECK(cond)                                                      \
+	do {                                                             \
+		if (!(cond)) {                                           \
+			fprintf(stderr, "%s:%d: invariant broken: %s\n", \
+				__FILE__, __LINE__, #cond);              \
+			abort();                                         \
+		}                                                        \
 	} while (0)
 
 /*
@@ -62,13 +62,12 @@ static inline char *fuzz_cstr(const uint8_t *data, size_t size)
 }
 
 /* Takes @n bytes of the input as a number (little end first), or 0s. */
-static inline uint64_t fuzz_take(const uint8_t **data, size_t *size,
-				 size_t n)
+static inline uint64_t fuzz_take(const uint8_t **data, size_t *size, size_t n)
 {
 	uint64_t v = 0;
 
 	for (size_t i = 0; i < n && *size; i++, (*data)++, (*size)--)
-		v |= (uint64_t)**data << (8 * i);
+		v |= (uint64_t) * *data << (8 * i);
 	return v;
 }
 

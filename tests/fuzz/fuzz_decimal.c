@@ -14,9 +14,19 @@
 #include <stdbool.h>
 
 static const unsigned long long bounds[] = {
-	0,	  1,	      9,	  10,	      64,
-	32767,	  4194304,    0x7fffffffULL, 1ULL << 40, LLONG_MAX,
-	(unsigned long long)LLONG_MAX + 1,   ULLONG_MAX - 1, ULLONG_MAX,
+	0,
+	1,
+	9,
+	10,
+	64,
+	32767,
+	4194304,
+	0x7fffffffULL,
+	1ULL << 40,
+	LLONG_MAX,
+	(unsigned long long)LLONG_MAX + 1,
+	ULLONG_MAX - 1,
+	ULLONG_MAX,
 };
 #define NBOUNDS (sizeof(bounds) / sizeof(bounds[0]))
 

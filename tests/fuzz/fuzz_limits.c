@@ -47,12 +47,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	put(hard_s, h0);
 	t = malloc(512);
 	CHECK(t != NULL);
-	snprintf(t, 512,
-		 "Limit                     Soft Limit           Hard Limit           Units     \n"
-		 "Max msgqueue             1                    2                    bytes     \n"
-		 "Max msgqueue size         %s%sbytes     \n"
-		 "Max nice priority         0                    0                    \n",
-		 soft_s, hard_s);
+	snprintf(
+		t, 512,
+		"Limit                     Soft Limit           Hard Limit           Units     \n"
+		"Max msgqueue             1                    2                    bytes     \n"
+		"Max msgqueue size         %s%sbytes     \n"
+		"Max nice priority         0                    0                    \n",
+		soft_s, hard_s);
 	CHECK(creds_parse_limit(t, "Max msgqueue size", &soft, &hard) == 0);
 	CHECK(soft == s0 && hard == h0);
 	free(t);

@@ -33,8 +33,7 @@ static bool ref_value(const char *s, size_t len, long *out)
 	return true;
 }
 
-static int ref_mkdir(const char *spec, char *name, long *maxmsg,
-		     long *msgsize)
+static int ref_mkdir(const char *spec, char *name, long *maxmsg, long *msgsize)
 {
 	const char *comma = strchr(spec, ',');
 	size_t nlen = comma ? (size_t)(comma - spec) : strlen(spec);
@@ -63,7 +62,8 @@ static int ref_mkdir(const char *spec, char *name, long *maxmsg,
 			slot = msgsize;
 		else
 			return -EINVAL;
-		if (*slot || !ref_value(eq + 1, len - (size_t)(eq - key) - 1, slot))
+		if (*slot ||
+		    !ref_value(eq + 1, len - (size_t)(eq - key) - 1, slot))
 			return -EINVAL;
 	}
 	return 0;

@@ -22,8 +22,14 @@
 #define WORDS_MAX 64
 #define ERR_SIZE 80 /* shorter than many inputs: messages truncate */
 
-enum { K_MAX_READ, K_OURS, K_ALLOW_OTHER, K_DEFAULT_PERMISSIONS, K_FSNAME,
-       K_SUBTYPE };
+enum {
+	K_MAX_READ,
+	K_OURS,
+	K_ALLOW_OTHER,
+	K_DEFAULT_PERMISSIONS,
+	K_FSNAME,
+	K_SUBTYPE
+};
 
 /* What the arguments handed on to libfuse hold. */
 struct handed_on {
@@ -118,7 +124,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *words = fuzz_cstr(data, size), *err = malloc(ERR_SIZE);
 	char *word[WORDS_MAX];
 	struct ipcfs_opts o = { 0 };
-	enum opts_action action = (enum opts_action)-1;
+	enum opts_action action = (enum opts_action) - 1;
 	int nwords = 0, rc;
 
 	CHECK(err != NULL);

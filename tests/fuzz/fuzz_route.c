@@ -35,9 +35,9 @@ static bool ref_decimal(const char *s, long lo, long hi, long *out)
 
 /* A table of fixed names answers exact, whole names only. */
 static const struct fixed_name table[] = {
-	{ .name = "signals" }, { .name = "proc" }, { .name = "mq" },
-	{ .name = "shm" }, { .name = "signal" }, { .name = "wait" },
-	{ .name = "state" }, { .name = "caught" }, { .name = "blocked" },
+	{ .name = "signals" }, { .name = "proc" },    { .name = "mq" },
+	{ .name = "shm" },     { .name = "signal" },  { .name = "wait" },
+	{ .name = "state" },   { .name = "caught" },  { .name = "blocked" },
 	{ .name = "ignored" }, { .name = "pending" },
 };
 
@@ -123,7 +123,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	/* Each queue file number names a file that routes back to it. */
 	for (int f = 0; f < QF_END; f++)
-		CHECK(queue_file_find(queue_file_name(f, buf, sizeof(buf))) == f);
+		CHECK(queue_file_find(queue_file_name(f, buf, sizeof(buf))) ==
+		      f);
 	return 0;
 }
 

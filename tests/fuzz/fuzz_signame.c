@@ -28,7 +28,9 @@ static int spellings(int sig, char out[][SIG_NAME_MAX + 8])
 		int sig;
 	} aliases[] = {
 		/* kill(1)'s other names; glibc's own name for 29 is POLL */
-		{ "IOT", SIGABRT }, { "CLD", SIGCHLD }, { "POLL", SIGIO },
+		{ "IOT", SIGABRT },
+		{ "CLD", SIGCHLD },
+		{ "POLL", SIGIO },
 		{ "IO", SIGIO },
 	};
 	int n = 0;
@@ -37,10 +39,13 @@ static int spellings(int sig, char out[][SIG_NAME_MAX + 8])
 		snprintf(out[n++], SIG_NAME_MAX + 8, "%s", sigabbrev_np(sig));
 	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
 		if (aliases[i].sig == sig)
-			snprintf(out[n++], SIG_NAME_MAX + 8, "%s", aliases[i].name);
+			snprintf(out[n++], SIG_NAME_MAX + 8, "%s",
+				 aliases[i].name);
 	if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
-		snprintf(out[n++], SIG_NAME_MAX + 8, "RTMIN+%d", sig - SIGRTMIN);
-		snprintf(out[n++], SIG_NAME_MAX + 8, "RTMAX-%d", SIGRTMAX - sig);
+		snprintf(out[n++], SIG_NAME_MAX + 8, "RTMIN+%d",
+			 sig - SIGRTMIN);
+		snprintf(out[n++], SIG_NAME_MAX + 8, "RTMAX-%d",
+			 SIGRTMAX - sig);
 		if (sig == SIGRTMIN)
 			snprintf(out[n++], SIG_NAME_MAX + 8, "RTMIN");
 		if (sig == SIGRTMAX)
@@ -217,7 +222,8 @@ static void check_write(const char *buf, size_t len)
 	}
 	/* All or nothing: one line fewer allowed means the write is refused. */
 	count = 12345;
-	CHECK(sig_parse_write(buf, len, got, want_count - 1, &count) == -EINVAL);
+	CHECK(sig_parse_write(buf, len, got, want_count - 1, &count) ==
+	      -EINVAL);
 	CHECK(count == 12345);
 }
 
@@ -238,7 +244,8 @@ static void check_set(uint64_t mask, size_t size)
 			sig = atoi(w);
 			CHECK(sig >= 1 && sig <= 64 && !sig_valid(sig));
 		}
-		CHECK(sig >= 1 && sig <= 64 && !(back & UINT64_C(1) << (sig - 1)));
+		CHECK(sig >= 1 && sig <= 64 &&
+		      !(back & UINT64_C(1) << (sig - 1)));
 		back |= UINT64_C(1) << (sig - 1);
 	}
 	CHECK(back == mask);

@@ -50,10 +50,14 @@ static void check_text(const char *text)
 static const struct {
 	const char *kernel, *word;
 } states[] = {
-	{ "R (running)", "running" },	  { "S (sleeping)", "sleeping" },
-	{ "D (disk sleep)", "disk-sleep" }, { "T (stopped)", "stopped" },
-	{ "t (tracing stop)", "tracing-stop" }, { "X (dead)", "dead" },
-	{ "Z (zombie)", "zombie" },	  { "P (parked)", "parked" },
+	{ "R (running)", "running" },
+	{ "S (sleeping)", "sleeping" },
+	{ "D (disk sleep)", "disk-sleep" },
+	{ "T (stopped)", "stopped" },
+	{ "t (tracing stop)", "tracing-stop" },
+	{ "X (dead)", "dead" },
+	{ "Z (zombie)", "zombie" },
+	{ "P (parked)", "parked" },
 	{ "I (idle)", "idle" },
 };
 
@@ -84,16 +88,19 @@ static void check_round_trip(const uint8_t *data, size_t size)
 	text = malloc(4096);
 	CHECK(text != NULL);
 	p = text;
-	p += sprintf(p, "Name:\tfuzz\nUmask:\t0022\nState:\t%s\nTgid:\t%d\n"
-		     "Ngid:\t0\nPid:\t%d\nPPid:\t1\nTracerPid:\t0\n"
-		     "Uid:\t%" PRIu32 "\t%" PRIu32 "\t%" PRIu32 "\t%" PRIu32 "\n"
-		     "Gid:\t%" PRIu32 "\t%" PRIu32 "\t%" PRIu32 "\t%" PRIu32 "\n"
-		     "FDSize:\t64\nGroups:\t",
-		     states[state].kernel, tgid, tgid, uid[0], uid[1], uid[2],
-		     uid[3], gid[0], gid[1], gid[2], gid[3]);
+	p += sprintf(
+		p,
+		"Name:\tfuzz\nUmask:\t0022\nState:\t%s\nTgid:\t%d\n"
+		"Ngid:\t0\nPid:\t%d\nPPid:\t1\nTracerPid:\t0\n"
+		"Uid:\t%" PRIu32 "\t%" PRIu32 "\t%" PRIu32 "\t%" PRIu32 "\n"
+		"Gid:\t%" PRIu32 "\t%" PRIu32 "\t%" PRIu32 "\t%" PRIu32 "\n"
+		"FDSize:\t64\nGroups:\t",
+		states[state].kernel, tgid, tgid, uid[0], uid[1], uid[2],
+		uid[3], gid[0], gid[1], gid[2], gid[3]);
 	for (int i = 0; i < ngroups; i++)
 		p += sprintf(p, "%" PRIu32 " ", groups[i]);
-	p += sprintf(p, "\nThreads:\t1\nSigQ:\t0/63451\n"
+	p += sprintf(p,
+		     "\nThreads:\t1\nSigQ:\t0/63451\n"
 		     "SigPnd:\t%016" PRIx64 "\nShdPnd:\t%016" PRIx64 "\n"
 		     "SigBlk:\t%016" PRIx64 "\nSigIgn:\t%016" PRIx64 "\n"
 		     "SigCgt:\t%016" PRIx64 "\nCapInh:\t0000000000000000\n"

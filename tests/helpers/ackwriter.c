@@ -38,7 +38,8 @@ int main(int argc, char *argv[])
 		snprintf(path, sizeof(path), "%s/%lu", argv[1], i % 4);
 		fd = open(path, O_WRONLY);
 		if (fd < 0) {
-			printf("stopped at %lu: %s\n", i, strerrorname_np(errno));
+			printf("stopped at %lu: %s\n", i,
+			       strerrorname_np(errno));
 			return 0;
 		}
 		/*
@@ -53,7 +54,8 @@ int main(int argc, char *argv[])
 			}
 		}
 		if (close(fd)) {
-			printf("stopped at %lu: %s\n", i, strerrorname_np(errno));
+			printf("stopped at %lu: %s\n", i,
+			       strerrorname_np(errno));
 			return 0;
 		}
 		if (write(log, msg, (size_t)len) != len) {

@@ -106,8 +106,7 @@ int main(int argc, char *argv[])
 		return rc;
 	}
 	if (strcmp(argv[1], "read") == 0) {
-		int fd = open(argv[2], O_RDONLY |
-					       (argc > 3 ? O_NONBLOCK : 0));
+		int fd = open(argv[2], O_RDONLY | (argc > 3 ? O_NONBLOCK : 0));
 		static char buf[65536];
 		ssize_t n;
 
@@ -121,9 +120,9 @@ int main(int argc, char *argv[])
 		return 0;
 	}
 	if (strcmp(argv[1], "open") == 0 && argc == 4) {
-		int flags = strcmp(argv[3], "r") == 0	? O_RDONLY
-			    : strcmp(argv[3], "w") == 0 ? O_WRONLY
-							: O_RDWR;
+		int flags = strcmp(argv[3], "r") == 0 ? O_RDONLY :
+			    strcmp(argv[3], "w") == 0 ? O_WRONLY :
+							O_RDWR;
 		int fd = open(argv[2], flags);
 
 		if (fd < 0)

@@ -24,13 +24,20 @@
 static const char *ename(int e)
 {
 	switch (e) {
-	case EMFILE: return "EMFILE";
-	case ENFILE: return "ENFILE";
-	case ENOMEM: return "ENOMEM";
-	case EAGAIN: return "EAGAIN";
-	case EACCES: return "EACCES";
-	case ENOENT: return "ENOENT";
-	default: return strerror(e);
+	case EMFILE:
+		return "EMFILE";
+	case ENFILE:
+		return "ENFILE";
+	case ENOMEM:
+		return "ENOMEM";
+	case EAGAIN:
+		return "EAGAIN";
+	case EACCES:
+		return "EACCES";
+	case ENOENT:
+		return "ENOENT";
+	default:
+		return strerror(e);
 	}
 }
 
@@ -51,13 +58,12 @@ static int hold_one(const char *mode, const char *path)
 		goto out_close;
 	return fd;
 
-out_close:
-	{
-		int e = errno;
+out_close : {
+	int e = errno;
 
-		close(fd);
-		errno = e;
-	}
+	close(fd);
+	errno = e;
+}
 	return -1;
 }
 

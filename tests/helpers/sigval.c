@@ -39,9 +39,9 @@ int main(int argc, char *argv[])
 			return 1;
 		}
 		printf("sig=%d code=%s value=%d\n", si.si_signo,
-		       si.si_code == SI_QUEUE  ? "SI_QUEUE"
-		       : si.si_code == SI_USER ? "SI_USER"
-					       : "other",
+		       si.si_code == SI_QUEUE ? "SI_QUEUE" :
+		       si.si_code == SI_USER  ? "SI_USER" :
+						"other",
 		       si.si_code == SI_QUEUE ? si.si_value.sival_int : 0);
 		fflush(stdout);
 	}

@@ -43,8 +43,8 @@ int main(int argc, char *argv[])
 
 		do {
 			r = use_mq ? mq_send(mqd, msg, (size_t)len,
-					     (unsigned int)(i % 4))
-				   : (int)write(fd, msg, (size_t)len);
+					     (unsigned int)(i % 4)) :
+				     (int)write(fd, msg, (size_t)len);
 		} while (r < 0 && errno == EINTR);
 		if (r < 0) {
 			fprintf(stderr, "mq_flood: message %lu: %s\n", i,

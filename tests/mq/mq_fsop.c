@@ -48,8 +48,8 @@ static int open_flags(const char *how)
 static int io(const char *op, const char *path, const char *data)
 {
 	char buf[65536];
-	int fd = open(path, data ? O_WRONLY | O_NONBLOCK
-				 : O_RDONLY | O_NONBLOCK);
+	int fd = open(path,
+		      data ? O_WRONLY | O_NONBLOCK : O_RDONLY | O_NONBLOCK);
 	ssize_t n;
 
 	if (fd < 0)
@@ -70,9 +70,10 @@ int main(int argc, char *argv[])
 		goto usage;
 	if (strcmp(op, "mkdir") == 0)
 		return result("mkdir",
-			      mkdir(argv[2], argc > 3 ? (mode_t)strtol(argv[3],
-								     NULL, 8)
-						      : 0755));
+			      mkdir(argv[2],
+				    argc > 3 ?
+					    (mode_t)strtol(argv[3], NULL, 8) :
+					    0755));
 	if (strcmp(op, "rmdir") == 0)
 		return result("rmdir", rmdir(argv[2]));
 	if (strcmp(op, "chmod") == 0 && argc == 4)

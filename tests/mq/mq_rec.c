@@ -55,7 +55,8 @@ int main(int argc, char *argv[])
 		if (dump)
 			fwrite(buf, 1, (size_t)n, stdout);
 		else
-			printf("Read %ld bytes; priority = %u\n", (long)n, prio);
+			printf("Read %ld bytes; priority = %u\n", (long)n,
+			       prio);
 	} while (all);
 	free(buf);
 	return 0;

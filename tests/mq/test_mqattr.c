@@ -49,12 +49,14 @@ static void status_line(void)
 	long pid = -1;
 
 	is_int(mq_parse_status("QSIZE:23         NOTIFY:0     SIGNO:0     "
-			       "NOTIFY_PID:0     \n", &qsize, &pid),
+			       "NOTIFY_PID:0     \n",
+			       &qsize, &pid),
 	       0, "the kernel's line parses");
 	is_int((long long)qsize, 23, "QSIZE");
 	is_int(pid, 0, "nobody registered");
 	mq_parse_status("QSIZE:0          NOTIFY:0     SIGNO:34    "
-			"NOTIFY_PID:4242  \n", &qsize, &pid);
+			"NOTIFY_PID:4242  \n",
+			&qsize, &pid);
 	is_int(pid, 4242, "NOTIFY_PID");
 	is_int(mq_parse_status("QSIZE:x NOTIFY_PID:1", &qsize, &pid), -EINVAL,
 	       "garbage");

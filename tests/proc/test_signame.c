@@ -117,8 +117,9 @@ static void oversized_writes(void)
 	is_int(sig_parse_write(big, SIG_WRITE_MAX, l, 16, &n), 0,
 	       "write at the limit parses");
 	free(big);
-	is_int(parse_write("1\n1\n1\n1\n1\n1\n1\n1\n1\n1\n1\n1\n1\n1\n1\n1\n1\n",
-			   l, &n),
+	is_int(parse_write(
+		       "1\n1\n1\n1\n1\n1\n1\n1\n1\n1\n1\n1\n1\n1\n1\n1\n1\n", l,
+		       &n),
 	       -EINVAL, "more lines than the caller allows rejected");
 }
 

@@ -37,9 +37,15 @@ static int fail(const char *step)
 
 static int open_mode(const char *obj, const char *m)
 {
-	static const struct { const char *name; int flags; } modes[] = {
-		{ "r", O_RDONLY }, { "w", O_WRONLY }, { "rw", O_RDWR },
-		{ "c", O_RDWR | O_CREAT }, { "cx", O_RDWR | O_CREAT | O_EXCL },
+	static const struct {
+		const char *name;
+		int flags;
+	} modes[] = {
+		{ "r", O_RDONLY },
+		{ "w", O_WRONLY },
+		{ "rw", O_RDWR },
+		{ "c", O_RDWR | O_CREAT },
+		{ "cx", O_RDWR | O_CREAT | O_EXCL },
 		{ "t", O_WRONLY | O_TRUNC },
 	};
 
@@ -88,8 +94,7 @@ static int do_io(int argc, char *argv[])
 		fwrite(buf, 1, (size_t)n, stdout);
 		return 0;
 	}
-	fd = obj_open(obj, strcmp(op, "ftruncate") == 0 ? O_RDWR : O_WRONLY,
-		      0);
+	fd = obj_open(obj, strcmp(op, "ftruncate") == 0 ? O_RDWR : O_WRONLY, 0);
 	if (fd < 0)
 		return fail("open");
 	if (strcmp(op, "pwrite") == 0 && argc == 5) {
@@ -139,10 +144,10 @@ int main(int argc, char *argv[])
 	} else if (strcmp(op, "mkdir") == 0) {
 		r = mkdir(argv[2], 0755);
 	} else if (strcmp(op, "rename") == 0 && argc >= 4) {
-		unsigned int flags = argc < 5 ? 0
-				     : strcmp(argv[4], "noreplace") == 0
-					     ? RENAME_NOREPLACE
-					     : RENAME_EXCHANGE;
+		unsigned int flags = argc < 5 ? 0 :
+				     strcmp(argv[4], "noreplace") == 0 ?
+						RENAME_NOREPLACE :
+						RENAME_EXCHANGE;
 
 		r = renameat2(AT_FDCWD, argv[2], AT_FDCWD, argv[3], flags);
 	} else {
