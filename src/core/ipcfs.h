@@ -69,13 +69,13 @@ int loop_run(struct ipcfs *fs);
  * caller is interrupted the loop calls unlink() and answers EINTR.
  */
 struct parked {
-	struct list_head link;       /* on the object's list of waiters */
-	struct list_head all_link;   /* on fs->parked, for shutdown */
+	struct list_head link; /* on the object's list of waiters */
+	struct list_head all_link; /* on fs->parked, for shutdown */
 	struct list_head cancel_link; /* on fs->interrupted once interrupted */
 	fuse_req_t req;
 	struct ipcfs *fs;
-	struct handle *h;            /* the open file the request came on */
-	size_t size;                 /* read or write size */
+	struct handle *h; /* the open file the request came on */
+	size_t size; /* read or write size */
 	off_t off;
 	void (*unlink)(struct ipcfs *fs, struct parked *p);
 };
@@ -94,8 +94,8 @@ void unpark_all(struct ipcfs *fs, int err);
  * else parked (a plain struct parked) at the end of @waiters.  Returns
  * true when it was parked, false when it was answered (EAGAIN, ENOMEM).
  */
-bool park_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
-	       size_t size, off_t off, struct list_head *waiters,
+bool park_read(struct ipcfs *fs, fuse_req_t req, struct handle *h, size_t size,
+	       off_t off, struct list_head *waiters,
 	       void (*unlink)(struct ipcfs *fs, struct parked *p));
 
 /* ---- nodes (node.c) ---------------------------------------------------- */
@@ -115,11 +115,11 @@ struct node {
 	uint64_t nlookup;
 	unsigned int pins;
 	const struct node_ops *ops; /* what it does (family.h) */
-	int sub;              /* the family's number for it (file number) */
-	struct node *parent;  /* pinned by the child */
-	struct node *hnext;   /* hash chain */
+	int sub; /* the family's number for it (file number) */
+	struct node *parent; /* pinned by the child */
+	struct node *hnext; /* hash chain */
 	bool hashed;
-	void *obj;            /* the family's object, see node_release_obj */
+	void *obj; /* the family's object, see node_release_obj */
 	char name[];
 };
 
@@ -130,12 +130,12 @@ struct node {
 #define INO_ROOT FUSE_ROOT_ID
 
 struct node_table {
-	struct node **by_id;  /* index: node id */
+	struct node **by_id; /* index: node id */
 	size_t cap;
 	fuse_ino_t *free_ids; /* recycled ids */
 	size_t nfree, free_cap;
 	fuse_ino_t next_id;
-	struct node **hash;   /* (parent id, name) -> node */
+	struct node **hash; /* (parent id, name) -> node */
 	size_t hash_size;
 	size_t count;
 	uint64_t generation;
@@ -148,8 +148,7 @@ struct node *node_new_top(struct ipcfs *fs, const char *name,
 void nodes_fini(struct ipcfs *fs);
 struct node *node_get(struct ipcfs *fs, fuse_ino_t id);
 /* Finds a hashed child of @parent by name, or NULL. */
-struct node *node_find(struct ipcfs *fs, struct node *parent,
-		       const char *name);
+struct node *node_find(struct ipcfs *fs, struct node *parent, const char *name);
 /*
  * Makes a node for @name under @parent and hashes it (a hashed node of
  * the same name is unhashed first).  @obj is taken over: it is released
@@ -173,11 +172,11 @@ struct handle {
 	struct list_head link; /* on fs->handles, so shutdown can free it */
 	struct node *node; /* pinned while the file is open */
 	bool is_dir;
-	int flags;         /* open(2) flags */
-	uid_t uid;         /* opener (fuse_req_ctx at open) */
+	int flags; /* open(2) flags */
+	uid_t uid; /* opener (fuse_req_ctx at open) */
 	gid_t gid;
 	pid_t pid;
-	size_t charged_fds;   /* what this open counts for its opener */
+	size_t charged_fds; /* what this open counts for its opener */
 	size_t charged_bytes; /* (usage.h), given back at release */
 	int32_t backing_id; /* kernel passthrough to this backing file, or 0 */
 	struct fuse_pollhandle *ph; /* last poll handle, if the file polls */
@@ -193,8 +192,7 @@ void handle_set_owner(struct handle *h, fuse_req_t req);
  * @h: 0, or -EMFILE / -ENOMEM past a cap (usage.h), and then nothing is
  * counted.  Whatever is still counted is given back when @h is closed.
  */
-int handle_charge(struct ipcfs *fs, struct handle *h, size_t fds,
-		  size_t bytes);
+int handle_charge(struct ipcfs *fs, struct handle *h, size_t fds, size_t bytes);
 void handle_uncharge(struct ipcfs *fs, struct handle *h, size_t fds,
 		     size_t bytes);
 
@@ -210,10 +208,10 @@ struct ipcfs_opts {
 	bool debug;
 	bool allow_other;
 	bool nopassthrough; /* shm files through the server, not the kernel */
-	bool overmount;     /* stack on a live ipcfs mount all the same */
-	long mq_maxmsg;   /* 0: the system default */
-	long mq_msgsize;  /* 0: the system default */
-	long max_user_fds;   /* 0: derived from RLIMIT_NOFILE (usage.h) */
+	bool overmount; /* stack on a live ipcfs mount all the same */
+	long mq_maxmsg; /* 0: the system default */
+	long mq_msgsize; /* 0: the system default */
+	long max_user_fds; /* 0: derived from RLIMIT_NOFILE (usage.h) */
 	long max_user_bytes; /* 0: USAGE_USER_BYTES */
 	char *mountpoint; /* malloc'ed by opts_parse() */
 };
@@ -239,17 +237,17 @@ struct ipcfs {
 	int sigfd;
 	struct fuse_buf fbuf;
 	struct list_head interrupted; /* parked requests to answer EINTR */
-	struct list_head parked;      /* every parked request */
-	struct list_head handles;     /* every open file and directory */
+	struct list_head parked; /* every parked request */
+	struct list_head handles; /* every open file and directory */
 	struct node_table nodes;
 	struct notifier notifier;
-	struct passthru pt;           /* shm files' kernel passthrough */
-	struct usage usage;           /* what each user makes us hold */
+	struct passthru pt; /* shm files' kernel passthrough */
+	struct usage usage; /* what each user makes us hold */
 	struct family_slot families[IPCFS_FAMILIES_MAX];
 	size_t nfamilies;
 	struct loop_signal signals[LOOP_SIGNALS_MAX]; /* the families' */
 	size_t nsignals;
-	struct creds_env creds_env;   /* the server's namespaces */
+	struct creds_env creds_env; /* the server's namespaces */
 	uid_t server_uid;
 	time_t start_time;
 	int exit_status;

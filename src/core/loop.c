@@ -50,8 +50,8 @@ void unpark(struct parked *p)
 	list_del(&p->all_link);
 }
 
-bool park_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
-	       size_t size, off_t off, struct list_head *waiters,
+bool park_read(struct ipcfs *fs, fuse_req_t req, struct handle *h, size_t size,
+	       off_t off, struct list_head *waiters,
 	       void (*unlink)(struct ipcfs *fs, struct parked *p))
 {
 	struct parked *p;
@@ -77,8 +77,8 @@ bool park_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 void unpark_all(struct ipcfs *fs, int err)
 {
 	while (!list_empty(&fs->parked)) {
-		struct parked *p = list_first_entry(&fs->parked, struct parked,
-						    all_link);
+		struct parked *p =
+			list_first_entry(&fs->parked, struct parked, all_link);
 
 		unpark(p);
 		if (p->unlink)

@@ -111,8 +111,8 @@ int nodes_init(struct ipcfs *fs, const struct node_ops *root_ops)
 struct node *node_new_top(struct ipcfs *fs, const char *name,
 			  const struct node_ops *ops)
 {
-	struct node *n = node_new(fs, node_get(fs, INO_ROOT), name, ops, 0,
-				  NULL);
+	struct node *n =
+		node_new(fs, node_get(fs, INO_ROOT), name, ops, 0, NULL);
 
 	if (n)
 		n->pins++; /* never freed while mounted */
@@ -152,8 +152,7 @@ struct node *node_get(struct ipcfs *fs, fuse_ino_t id)
 	return t->by_id[id];
 }
 
-struct node *node_find(struct ipcfs *fs, struct node *parent,
-		       const char *name)
+struct node *node_find(struct ipcfs *fs, struct node *parent, const char *name)
 {
 	struct node_table *t = &fs->nodes;
 	struct node *n = t->hash[name_hash(parent->id, name, t->hash_size)];
