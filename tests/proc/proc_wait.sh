@@ -55,7 +55,8 @@ pattern=$(cat /proc/sys/kernel/core_pattern)
 if [ "${pattern:0:1}" = "|" ]; then
 	pass "# SKIP core_pattern pipes cores away ($pattern)"
 else
-	(cd "$T" && ulimit -c unlimited && exec sleep 1000) & pid=$!
+	(cd "$T" && ulimit -c unlimited && exec env --default-signal=QUIT sleep 1000) &
+	pid=$!
 	cat "$M/proc/$pid/wait" >"$T/out" &
 	reader=$!
 	wait_for parked "$reader"
