@@ -299,6 +299,7 @@ static int state_init(struct ipcfs *fs)
 		struct family_slot *fam = &fs->families[i];
 
 		err = fam->f->init(fs, &fam->state);
+		fs->state_by_tag[fam->f->inum_tag] = fam->state;
 		fam->inited = true;
 		if (err)
 			log_err("%s: %s", fam->f->name, strerror(-err));
@@ -334,6 +335,7 @@ static void state_fini(struct ipcfs *fs)
 
 		if (fam->inited)
 			fam->f->fini(fs, fam->state);
+		fs->state_by_tag[fam->f->inum_tag] = NULL;
 		fam->state = NULL;
 		fam->inited = false;
 	}

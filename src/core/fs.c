@@ -133,14 +133,6 @@ int req_creds(fuse_req_t req, struct creds *c)
 
 /* ---- the registry -------------------------------------------------- */
 
-void *family_state(struct ipcfs *fs, const char *name)
-{
-	for (size_t i = 0; i < fs->nfamilies; i++)
-		if (strcmp(fs->families[i].f->name, name) == 0)
-			return fs->families[i].state;
-	return NULL;
-}
-
 /* The @i-th entry of the root, in listing order, or NULL past the end. */
 static const struct fixed_name *top_entry(struct ipcfs *fs, size_t i)
 {

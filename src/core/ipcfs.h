@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "creds.h"
+#include "inum.h"
 #include "list.h"
 #include "notify.h"
 #include "passthru.h"
@@ -245,6 +246,7 @@ struct ipcfs {
 	struct usage usage; /* what each user makes us hold */
 	struct family_slot families[IPCFS_FAMILIES_MAX];
 	size_t nfamilies;
+	void *state_by_tag[INUM_NTAGS]; /* family_state(): by family tag */
 	struct loop_signal signals[LOOP_SIGNALS_MAX]; /* the families' */
 	size_t nsignals;
 	struct creds_env creds_env; /* the server's namespaces */

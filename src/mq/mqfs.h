@@ -81,7 +81,7 @@ struct mq_family {
 
 static inline struct mq_family *mq_of(struct ipcfs *fs)
 {
-	return family_state(fs, "mq");
+	return family_state(fs, MQ_INUM_TAG);
 }
 
 /* ---- the view of the mqueue file system (mqview.c) ---- */

@@ -78,7 +78,7 @@ struct proc_family {
 
 static struct proc_family *proc_of(struct ipcfs *fs)
 {
-	return family_state(fs, "proc");
+	return family_state(fs, PROC_INUM_TAG);
 }
 
 static const struct node_ops self_ops, pid_dir_ops;

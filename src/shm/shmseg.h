@@ -75,7 +75,7 @@ struct shm_handle {
 
 static inline struct shm_family *shm_of(struct ipcfs *fs)
 {
-	return family_state(fs, "shm");
+	return family_state(fs, SHM_INUM_TAG);
 }
 
 static inline struct shm_obj *shm_obj_of(struct node *n)
