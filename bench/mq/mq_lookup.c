@@ -8,8 +8,8 @@
  * program stats
  *   fresh:  mq/PREFIX0 .. PREFIX<K-1>, never looked up before: a LOOKUP
  *           that makes a node and a queue object;
- *   repeat: mq/PREFIX<K> .. PREFIX<2K-1>, looked up once already: the
- *           LOOKUP of a known queue (queue directories have entry
+ *   repeat: mq/PREFIX<N-K> .. PREFIX<N-1>, the last ones looked up:
+ *           the LOOKUP of a known queue (queue directories have entry
  *           timeout 0, so the kernel asks again; if it did not, no
  *           request is seen and the figure says n/a).
  * Counting is by ptrace single-step of that thread (no PMU in this VM,
@@ -44,6 +44,10 @@ struct counts {
 };
 
 static const char *prefix;
+static const char qmax[] = "/proc/sys/fs/mqueue/queues_max";
+static long qmax_old = -1; /* to put back once the queues are gone */
+
+static int write_long(const char *path, long v);
 
 static void unlink_all(int n)
 {
@@ -53,6 +57,9 @@ static void unlink_all(int n)
 		snprintf(name, sizeof(name), "/%s%d", prefix, i);
 		mq_unlink(name);
 	}
+	if (qmax_old >= 0 && write_long(qmax, qmax_old))
+		fprintf(stderr, "cannot restore %s to %ld: %s\n", qmax,
+			qmax_old, strerror(errno));
 }
 
 /* Makes queues [from, to) as user @uid (a child, so this one stays root). */
@@ -115,25 +122,23 @@ static int write_long(const char *path, long v)
 
 /*
  * Makes /PREFIX0 .. /PREFIX<n-1>.  Without CAP_SYS_RESOURCE (as in this
- * VM) two limits stand in the way, and neither is passed for long: the
- * system's queues_max is raised only while the queues are made, and the
- * 800 KiB of queue memory per user (RLIMIT_MSGQUEUE) is met by making
- * them as several users, 2,000 each.
+ * VM) two limits stand in the way: the system's queues_max is raised by
+ * @n for the run (others may still make queues meanwhile) and put back by
+ * unlink_all, and the 800 KiB of queue memory per user (RLIMIT_MSGQUEUE)
+ * is met by making them as several users, 2,000 each.
  */
 static int make_queues(int n)
 {
-	static const char qmax[] = "/proc/sys/fs/mqueue/queues_max";
 	long old = read_long(qmax);
 	int err = 0;
 
-	if (old >= 0 && write_long(qmax, old + n))
+	if (old >= 0 && write_long(qmax, old + n) == 0)
+		qmax_old = old;
+	else
 		fprintf(stderr, "cannot raise %s: %s\n", qmax, strerror(errno));
 	for (int from = 0; from < n && !err; from += 2000)
 		err = make_some(from, from + 2000 < n ? from + 2000 : n,
 				(uid_t)(61000 + from / 2000));
-	if (old >= 0 && write_long(qmax, old))
-		fprintf(stderr, "cannot restore %s to %ld: %s\n", qmax, old,
-			strerror(errno));
 	return err;
 }
 
@@ -433,7 +438,7 @@ int main(int argc, char *argv[])
 	if (trace_stats(mnt, (pid_t)pid, 0, k, &fresh))
 		goto out_trace;
 	wait_idle(pid);
-	if (trace_stats(mnt, (pid_t)pid, k, 2 * k, &repeat))
+	if (trace_stats(mnt, (pid_t)pid, n - k, n, &repeat))
 		goto out_trace;
 	print_counts("fresh", n, &fresh);
 	print_counts("repeat", n, &repeat);

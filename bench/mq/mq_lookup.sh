@@ -6,8 +6,9 @@
 # server's queue objects are those of that count only.  IPCFS_BASELINE=
 # another ipcfs binary (say, main's) is counted in the same run, beside.
 # MQ_LOOKUP_QUEUES="200 10000" and MQ_LOOKUP_K=32 change the sizes.
-# fs.mqueue.queues_max is raised only while mq_lookup makes the queues,
-# which it makes as several users (RLIMIT_MSGQUEUE is per user).
+# mq_lookup raises fs.mqueue.queues_max while its queues exist and makes
+# them as several users (RLIMIT_MSGQUEUE is per user); the script puts
+# queues_max back at the end in any case.
 set -u
 IPCFS=${IPCFS:?} BENCH_BUILD=${BENCH_BUILD:?}
 B=$BENCH_BUILD/mq
@@ -18,6 +19,7 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/ipcfs-bench.XXXXXX")
 chmod 755 "$W"
 mkdir "$W/mnt"
 SERVER=
+QMAX=$(cat /proc/sys/fs/mqueue/queues_max)
 
 mounted() { awk -v d="$1" '$5 == d' /proc/self/mountinfo | grep -q fuse; }
 stop_server() {
@@ -29,6 +31,7 @@ cleanup() {
 	local n
 	for n in $SIZES; do "$B/mq_lookup" -c "$P" "$n"; done
 	stop_server
+	echo "$QMAX" >/proc/sys/fs/mqueue/queues_max
 	rm -rf "$W"
 }
 [ -c /dev/fuse ] || { echo "no /dev/fuse: skipped"; exit 77; }
