@@ -612,6 +612,8 @@ static int mq_init(struct ipcfs *fs, void **state)
 	mf->mntfd = mf->dirfd = mf->inofd = -1;
 	mf->next_id = 1;
 	list_init(&mf->queues);
+	htab_init(&mf->by_ino);
+	htab_init(&mf->by_id);
 	list_init(&mf->users);
 	mf->bg_room = mqio_background_room();
 	mf->serve = queue_serve;
@@ -633,6 +635,8 @@ static void mq_fini(struct ipcfs *fs, void *state)
 	if (!mf)
 		return;
 	queues_fini(fs);
+	htab_fini(&mf->by_ino);
+	htab_fini(&mf->by_id);
 	mqview_close(fs);
 	free(mf->scratch);
 	free(mf);

@@ -9,12 +9,15 @@
  * descriptor the server ever opens on it: closing any other descriptor of
  * a queue would silently drop this process's mq_notify registration.
  * A queue object is found by its mqueue inode number, so a queue removed
- * and made again under the same name is a new object.
+ * and made again under the same name is a new object.  Two hash tables
+ * find it in O(1) however many queues there are: by inode (for every
+ * LOOKUP) and by the id its mq_notify signal carries (every wake-up).
  */
 #ifndef IPCFS_MQUEUE_H
 #define IPCFS_MQUEUE_H
 
 #include "family.h"
+#include "htab.h"
 #include "mqattr.h"
 
 #include <mqueue.h>
@@ -24,6 +27,8 @@
 
 struct queue {
 	struct list_head link; /* on mq_family.queues */
+	struct htab_node by_ino; /* in mq_family.by_ino, even when gone */
+	struct htab_node by_id; /* in mq_family.by_id */
 	unsigned int refs; /* nodes, open files, pending messages */
 	int id; /* sival_int of our mq_notify signal */
 	ino_t ino; /* mqueue inode number: the identity */
@@ -69,6 +74,7 @@ struct mq_family {
 	bool started; /* inotify is in the loop's epoll set */
 	struct watch ino_watch;
 	struct list_head queues; /* every live queue object */
+	struct htab by_ino, by_id; /* the same objects, by ino and by id */
 	int next_id;
 	char *scratch; /* mq_receive buffer, >= every msgsize */
 	size_t scratch_size;

@@ -1,10 +1,11 @@
 /*
  * Message queue objects: one per kernel queue the server uses, found by
- * the queue's mqueue inode number, holding the ONE descriptor the server
- * opens on it (O_NONBLOCK).  Never a second one: closing any descriptor
- * of a queue drops this process's mq_notify registration.  Also how a
- * queue wakes the loop: its mq_notify registration (a real-time signal
- * that the loop's signalfd hands to mq_on_signal, mqio.c) while anything waits
+ * the queue's mqueue inode number (a hash table, mq_family.by_ino; the
+ * wake-ups by id, by_id), holding the ONE descriptor the server opens on
+ * it (O_NONBLOCK).  Never a second one: closing any descriptor of a queue
+ * drops this process's mq_notify registration.  Also how a queue wakes
+ * the loop: its mq_notify registration (a real-time signal that the
+ * loop's signalfd hands to mq_on_signal, mqio.c) while anything waits
  * for a message, the descriptor in the epoll set when another program
  * holds the registration or when something waits for room.  A wake-up
  * is passed up to the traffic (mqio.c) through mq_family.serve, which
@@ -34,6 +35,8 @@ void queue_get(struct queue *q)
 static void queue_free(struct ipcfs *fs, struct queue *q)
 {
 	list_del(&q->link);
+	htab_remove(&mq_of(fs)->by_ino, &q->by_ino);
+	htab_remove(&mq_of(fs)->by_id, &q->by_id);
 	loop_remove(fs, &q->watch);
 	if (q->mqd != (mqd_t)-1) {
 		if (q->notify_held)
@@ -49,30 +52,31 @@ void queue_put(struct ipcfs *fs, struct queue *q)
 		queue_free(fs, q);
 }
 
+/*
+ * A queue gone (unlinked, or its name reused) stays in the table until it
+ * is freed, for its id; it is skipped here, as a new lookup must not find
+ * it.  Its inode number may already be a new queue's: that one follows.
+ */
 struct queue *queue_find_ino(struct ipcfs *fs, ino_t ino)
 {
-	struct list_head *pos;
+	struct htab_node *n = htab_find(&mq_of(fs)->by_ino, (uint64_t)ino);
 
-	list_for_each (pos, &mq_of(fs)->queues) {
-		struct queue *q = list_entry(pos, struct queue, link);
+	for (; n; n = htab_next(n)) {
+		struct queue *q = htab_entry(n, struct queue, by_ino);
 
-		if (q->ino == ino && !q->gone)
+		if (!q->gone)
 			return q;
 	}
 	return NULL;
 }
 
+/* Ids wrap after 2^31 queues: the oldest object with @id, as ever. */
 struct queue *queue_find_id(struct ipcfs *fs, int id)
 {
-	struct list_head *pos;
+	struct htab_node *n =
+		htab_find(&mq_of(fs)->by_id, (uint64_t)(unsigned int)id);
 
-	list_for_each (pos, &mq_of(fs)->queues) {
-		struct queue *q = list_entry(pos, struct queue, link);
-
-		if (q->id == id)
-			return q;
-	}
-	return NULL;
+	return n ? htab_entry(n, struct queue, by_id) : NULL;
 }
 
 /* Opens queue @name as the server: read-write if we may, else less. */
@@ -95,6 +99,7 @@ static int queue_new(struct ipcfs *fs, const char *name, mqd_t mqd,
 		     const struct stat *st, const struct mq_attr *attr,
 		     struct queue **out)
 {
+	struct mq_family *mf = mq_of(fs);
 	struct queue *q = calloc(1, sizeof(*q) + strlen(name) + 1);
 
 	if (!q)
@@ -113,7 +118,16 @@ static int queue_new(struct ipcfs *fs, const char *name, mqd_t mqd,
 	list_init(&q->returns);
 	list_init(&q->pollers_in);
 	list_init(&q->pollers_out);
-	list_add_tail(&q->link, &mq_of(fs)->queues);
+	if (htab_insert(&mf->by_ino, &q->by_ino, (uint64_t)q->ino)) {
+		free(q);
+		return -ENOMEM;
+	}
+	if (htab_insert(&mf->by_id, &q->by_id, (uint64_t)(unsigned int)q->id)) {
+		htab_remove(&mf->by_ino, &q->by_ino);
+		free(q);
+		return -ENOMEM;
+	}
+	list_add_tail(&q->link, &mf->queues);
 	*out = q;
 	return 0;
 }
