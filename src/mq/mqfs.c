@@ -259,15 +259,25 @@ static void queue_dir_timeouts(struct ipcfs *fs, struct node *n, double *entry,
 		*entry = 0; /* removed, a mkdir spec name, or not watched */
 }
 
+/*
+ * A queue file's attributes are its queue's: kept by the kernel, they
+ * would show the old queue to a stat that comes before the invalidation
+ * of a name another program made again.  With default_permissions the
+ * kernel asks for the directory's attributes (never kept) on every walk
+ * through it, and that getattr is checked (queue_check), so the files'
+ * may be kept: an open then costs no GETATTR for its permission check.
+ * Without it, an open, a read or a write needs no attributes at all and
+ * only a stat asks: they are not kept, so every stat is checked too.
+ * curmsgs' size changes with every message, whoever sends it.
+ */
 static void queue_file_timeouts(struct ipcfs *fs, struct node *n, double *entry,
 				double *attr)
 {
-	(void)fs;
 	*entry = *attr = STABLE_TIMEOUT;
 	if (queue_of_file(n)->gone)
 		*entry = *attr = 0; /* a removed queue */
-	else if (n->sub == QF_CURMSGS)
-		*attr = 0; /* its size changes with every message */
+	else if (n->sub == QF_CURMSGS || !fs->opts.default_permissions)
+		*attr = 0;
 }
 
 static void queue_dir_release_obj(struct ipcfs *fs, void *obj)
