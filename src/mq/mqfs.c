@@ -219,8 +219,10 @@ static int queue_attr(struct ipcfs *fs, struct queue *q, int file,
 
 /*
  * A getattr comes for a name the kernel walked (stat) or for an open
- * file (fstat), and the two look the same: the name is checked, so an
- * fstat of a file whose queue is gone answers as its name does.
+ * file (fstat), and the two look the same: the name is checked, except
+ * for a file that is open, whose queue stays its own (an fstat on it
+ * must answer; a stat through a stale name while it is open may show the
+ * old queue until the invalidation lands).
  */
 static int queue_dir_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 {
@@ -233,7 +235,9 @@ static int queue_file_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 {
 	int err = queue_check(fs, queue_of_file(n));
 
-	return err ? err : queue_attr(fs, queue_of_file(n), n->sub, st);
+	if (err && n->pins == 0)
+		return err; /* a file's pins are its open files */
+	return queue_attr(fs, queue_of_file(n), n->sub, st);
 }
 
 /*
