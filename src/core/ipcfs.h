@@ -214,6 +214,7 @@ struct ipcfs_opts {
 	long mq_msgsize; /* 0: the system default */
 	long max_user_fds; /* 0: derived from RLIMIT_NOFILE (usage.h) */
 	long max_user_bytes; /* 0: USAGE_USER_BYTES */
+	bool default_permissions; /* given, or brought by allow_other */
 	char *mountpoint; /* malloc'ed by opts_parse() */
 };
 

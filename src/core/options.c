@@ -222,6 +222,7 @@ int opts_parse(struct fuse_args *args, struct ipcfs_opts *o,
 	if (o->allow_other && !ps.default_permissions &&
 	    fuse_opt_add_arg(args, "-odefault_permissions"))
 		return -ENOMEM;
+	o->default_permissions = ps.default_permissions || o->allow_other;
 	return 0;
 
 out_einval:

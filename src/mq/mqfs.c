@@ -118,9 +118,12 @@ static int queue_dir_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 {
 	struct queue *q = dir->obj;
 	struct node *n;
-	int f;
+	int f, err;
 
 	(void)req;
+	err = queue_check(fs, q); /* the kernel may have walked a stale name */
+	if (err)
+		return err;
 	if (q->gone)
 		return -ENOENT; /* like a removed directory */
 	f = queue_file_find(name);
@@ -214,45 +217,71 @@ static int queue_attr(struct ipcfs *fs, struct queue *q, int file,
 	return 0;
 }
 
+/*
+ * A getattr comes for a name the kernel walked (stat) or for an open
+ * file (fstat), and the two look the same: the name is checked, except
+ * for a file that is open, whose queue stays its own (an fstat on it
+ * must answer; a stat through a stale name while it is open may show the
+ * old queue until the invalidation lands).
+ */
 static int queue_dir_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 {
-	return queue_attr(fs, n->obj, MQ_FILE_DIR, st);
+	int err = queue_check(fs, n->obj);
+
+	return err ? err : queue_attr(fs, n->obj, MQ_FILE_DIR, st);
 }
 
 static int queue_file_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 {
+	int err = queue_check(fs, queue_of_file(n));
+
+	if (err && n->pins == 0)
+		return err; /* a file's pins are its open files */
 	return queue_attr(fs, queue_of_file(n), n->sub, st);
 }
 
+/*
+ * Other programs remove and make queues behind our back.  The kernel
+ * keeps a queue's name for a second all the same: the inotify watch
+ * (mqview.c) has it forgotten microseconds after such a change, and
+ * until then every request that reaches a queue through the name (open,
+ * stat, opendir, chmod, a lookup below it) is checked by queue_check(),
+ * so a stale name never leads to the old queue.  The directory's
+ * attributes are not kept: its size is the queue's bytes, which change
+ * with every message, and a stat of a queue another program has just
+ * removed must say ENOENT at once.  Without the watch nothing would
+ * make the kernel forget a name, so none is kept.
+ */
 static void queue_dir_timeouts(struct ipcfs *fs, struct node *n, double *entry,
 			       double *attr)
 {
 	struct queue *q = n->obj;
 
-	(void)fs;
-	*entry = *attr = STABLE_TIMEOUT;
-	if (q->gone || strcmp(n->name, q->name) != 0)
-		*entry = *attr = 0; /* a removed queue, or a mkdir spec name */
-	else
-		/*
-		 * Other programs remove and make queues behind our back; the
-		 * inotify invalidation comes microseconds late, and a stale
-		 * name could even lead to the old queue.  A queue's name is
-		 * looked up on every path walk (one fstatat); what is below
-		 * it cannot change on its own.
-		 */
-		*entry = 0;
+	*entry = STABLE_TIMEOUT;
+	*attr = 0;
+	if (q->gone || strcmp(n->name, q->name) != 0 || !mq_of(fs)->started)
+		*entry = 0; /* removed, a mkdir spec name, or not watched */
 }
 
+/*
+ * A queue file's attributes are its queue's: kept by the kernel, they
+ * would show the old queue to a stat that comes before the invalidation
+ * of a name another program made again.  With default_permissions the
+ * kernel asks for the directory's attributes (never kept) on every walk
+ * through it, and that getattr is checked (queue_check), so the files'
+ * may be kept: an open then costs no GETATTR for its permission check.
+ * Without it, an open, a read or a write needs no attributes at all and
+ * only a stat asks: they are not kept, so every stat is checked too.
+ * curmsgs' size changes with every message, whoever sends it.
+ */
 static void queue_file_timeouts(struct ipcfs *fs, struct node *n, double *entry,
 				double *attr)
 {
-	(void)fs;
 	*entry = *attr = STABLE_TIMEOUT;
 	if (queue_of_file(n)->gone)
 		*entry = *attr = 0; /* a removed queue */
-	else if (n->sub == QF_CURMSGS)
-		*attr = 0; /* its size changes with every message */
+	else if (n->sub == QF_CURMSGS || !fs->opts.default_permissions)
+		*attr = 0;
 }
 
 static void queue_dir_release_obj(struct ipcfs *fs, void *obj)
@@ -274,6 +303,13 @@ static int mq_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
 			     inum_top(INO_ROOT), off))
 		return 0;
 	return mqview_list(fs, b, off);
+}
+
+static int queue_dir_opendir(struct ipcfs *fs, fuse_req_t req,
+			     struct dir_handle *dh)
+{
+	(void)req;
+	return queue_check(fs, dh->h.node->obj);
 }
 
 static int queue_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
@@ -485,11 +521,16 @@ static int queue_file_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
 	const int times = FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME |
 			  FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW |
 			  FUSE_SET_ATTR_CTIME;
+	int err;
 
-	(void)fs;
 	(void)req;
-	if (h)
+	if (h) {
 		mqio_used(h);
+	} else {
+		err = queue_check(fs, queue_of_file(n)); /* by a walked name */
+		if (err)
+			return err;
+	}
 	/*
 	 * `>` and sshfs truncate before writing, touch sets times: on a
 	 * priority file these mean nothing and are accepted.
@@ -511,6 +552,9 @@ static int queue_dir_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
 	if (to_set & FUSE_SET_ATTR_SIZE)
 		return -EISDIR;
 	a.q = n->obj;
+	err = queue_check(fs, a.q); /* chmod of the old queue by its name */
+	if (err)
+		return err;
 	if (a.q->mqd == (mqd_t)-1)
 		return -EACCES;
 	err = as_caller(req, do_setattr, &a);
@@ -525,6 +569,10 @@ static int queue_dir_setattr(struct ipcfs *fs, fuse_req_t req, struct node *n,
 static int queue_file_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
 			   struct fuse_file_info *fi)
 {
+	int err = queue_check(fs, queue_of_file(n));
+
+	if (err)
+		return err;
 	return mqio_open(fs, n, queue_of_file(n), fi, fuse_req_ctx(req)->uid);
 }
 
@@ -578,6 +626,7 @@ static const struct node_ops queue_dir_ops = {
 	.lookup = queue_dir_lookup,
 	.getattr = queue_dir_getattr,
 	.timeouts = queue_dir_timeouts,
+	.opendir = queue_dir_opendir,
 	.readdir = queue_dir_readdir,
 	.setattr = queue_dir_setattr,
 	.release_obj = queue_dir_release_obj,

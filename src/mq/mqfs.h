@@ -101,6 +101,11 @@ void mqview_close(struct ipcfs *fs);
 int mqview_list(struct ipcfs *fs, struct dirbuf *b, off_t off);
 /* Is @q still what its name stands for?  If not, queue_gone(). */
 void queue_recheck(struct ipcfs *fs, struct queue *q);
+/*
+ * Does the name the kernel walked still lead to @q?  0, -ENOENT (no
+ * queue of that name now) or -ESTALE (another queue: walk again).
+ */
+int queue_check(struct ipcfs *fs, struct queue *q);
 /* The name now means something else: forget the name's node. */
 void queue_gone(struct ipcfs *fs, struct queue *q);
 /* Drops the kernel's cached attributes of a queue and its files. */

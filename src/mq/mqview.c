@@ -66,6 +66,37 @@ void queue_recheck(struct ipcfs *fs, struct queue *q)
 		queue_gone(fs, q);
 }
 
+/*
+ * The kernel keeps queue names (entry timeout > 0) and may walk one it
+ * cached to a queue that another program has removed since: the inotify
+ * invalidation of the name is on its way, but it comes microseconds
+ * after the mq_unlink returned.  So whatever acts on a queue by a name
+ * the kernel walked asks here first, with one fstatat: the name means
+ * nothing now (ENOENT), another queue (ESTALE: the kernel walks the path
+ * again with LOOKUP_REVAL, asking us for each name, and meets the new
+ * queue), or still @q (0).  Without the view there is nothing to ask,
+ * and names are never cached (mqfs.c).
+ */
+int queue_check(struct ipcfs *fs, struct queue *q)
+{
+	struct stat st;
+
+	if (mq_of(fs)->dirfd < 0)
+		return 0;
+	if (fstatat(mq_of(fs)->dirfd, q->name, &st, AT_SYMLINK_NOFOLLOW)) {
+		if (errno != ENOENT)
+			return -errno;
+		if (!q->gone)
+			queue_gone(fs, q);
+		return -ENOENT;
+	}
+	if (st.st_ino == q->ino && !q->gone)
+		return 0;
+	if (!q->gone)
+		queue_gone(fs, q);
+	return -ESTALE;
+}
+
 /* Drops the kernel's cached attributes of a queue and of its files. */
 void queue_notify_attrs(struct ipcfs *fs, struct queue *q)
 {

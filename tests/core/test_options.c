@@ -119,8 +119,14 @@ int main(void)
 
 	r = RUN("-o", "allow_other", "/mnt");
 	ok(r.rc == 0 && r.o.allow_other, "allow_other");
-	ok(strstr(r.args, "default_permissions") != NULL,
+	ok(strstr(r.args, "default_permissions") != NULL &&
+		   r.o.default_permissions,
 	   "allow_other brings default_permissions");
+	r = RUN("-o", "default_permissions", "/mnt");
+	ok(r.rc == 0 && r.o.default_permissions && !r.o.allow_other,
+	   "default_permissions alone is noted");
+	r = RUN("/mnt");
+	ok(r.rc == 0 && !r.o.default_permissions, "no default_permissions");
 	r = RUN("-o", "max_read=4096", "/mnt");
 	ok(r.rc == -EINVAL, "max_read is ours: %s", r.err);
 
