@@ -52,6 +52,14 @@ struct pidobj {
 	struct list_head polled_link; /* on proc_family.polled (no pidfd) */
 };
 
+/* Room for a read-only file's text: a fate or a signal set. */
+#define PID_TEXT_MAX 1024
+
+/*
+ * An open file.  Only the read-only files (wait and the snapshots) have
+ * text: a signal handle is allocated without it, small enough for
+ * malloc's fast path on every `echo USR1 > signal`.
+ */
 struct pid_handle {
 	struct handle h;
 	struct pidobj *p;
@@ -59,7 +67,7 @@ struct pid_handle {
 	bool cont_only; /* kill(2)'s same-session exception: SIGCONT only */
 	bool ready; /* text holds the file's content */
 	size_t len;
-	char text[1024];
+	char text[]; /* PID_TEXT_MAX bytes, except for signal: none */
 };
 
 struct proc_family {
@@ -111,11 +119,10 @@ static void fill_fate(struct pid_handle *ph)
 	struct pidobj *p = ph->p;
 
 	if (p->status < 0)
-		ph->len = (size_t)snprintf(ph->text, sizeof(ph->text),
-					   "unknown\n");
+		ph->len = (size_t)snprintf(ph->text, PID_TEXT_MAX, "unknown\n");
 	else
 		ph->len = (size_t)sig_format_fate(p->status, ph->text,
-						  sizeof(ph->text));
+						  PID_TEXT_MAX);
 	ph->ready = true;
 }
 
@@ -176,6 +183,24 @@ static bool pidobj_exited(struct ipcfs *fs, struct pidobj *p)
 	if (!p->exited && pidpin_ended(&p->pin))
 		pidobj_ended(fs, p);
 	return p->exited;
+}
+
+/*
+ * The signal path's check, with no system call while the loop watches the
+ * pidfd: the pidfd polls readable once the process has ended, the loop
+ * then runs pidobj_ended(), which sets p->exited and stops the watch.  So
+ * an active watch means no end seen yet.  A request served before the
+ * loop reached that event (it arrived in the same batch) finds the
+ * process as it was a moment earlier: a signal to a zombie is discarded
+ * by the kernel, exactly as one sent just before the exit, and one to a
+ * reaped process fails with ESRCH in pidfd_send_signal itself.  Without
+ * a watch (no pidfds, or the end is already known) ask as before.
+ */
+static bool pidobj_signal_gone(struct ipcfs *fs, struct pidobj *p)
+{
+	if (p->watch.active)
+		return false;
+	return pidobj_exited(fs, p);
 }
 
 static bool pidobj_present(struct pidobj *p)
@@ -641,7 +666,7 @@ static int snapshot(struct pid_handle *ph, int file)
 		return -ESRCH;
 	switch (file) {
 	case PF_STATE:
-		n = snprintf(ph->text, sizeof(ph->text), "%s\n", st.state);
+		n = snprintf(ph->text, PID_TEXT_MAX, "%s\n", st.state);
 		ph->len = (size_t)n;
 		ph->ready = true;
 		return 0;
@@ -658,7 +683,7 @@ static int snapshot(struct pid_handle *ph, int file)
 		mask = st.sig_pnd | st.shd_pnd;
 		break;
 	}
-	n = sig_format_set(mask, ph->text, sizeof(ph->text));
+	n = sig_format_set(mask, ph->text, PID_TEXT_MAX);
 	if (n < 0)
 		return n;
 	ph->len = (size_t)n;
@@ -678,7 +703,7 @@ static int pid_file_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
 	err = caller_sees(fs, req, pidobj_of_file(n)->pid);
 	if (err)
 		return err;
-	ph = calloc(1, sizeof(*ph));
+	ph = calloc(1, sizeof(*ph) + (n->sub == PF_SIGNAL ? 0 : PID_TEXT_MAX));
 	if (!ph)
 		return -ENOMEM;
 	ph->h.node = n;
@@ -686,8 +711,9 @@ static int pid_file_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
 	ph->p = pidobj_of_file(n);
 	list_init(&ph->poll_link);
 	if (n->sub == PF_SIGNAL) {
-		err = pidobj_exited(fs, ph->p) ? -ESRCH :
-						 signal_permission(req, ph);
+		err = pidobj_signal_gone(fs, ph->p) ?
+			      -ESRCH :
+			      signal_permission(req, ph);
 	} else if (n->sub != PF_WAIT) {
 		err = snapshot(ph, n->sub);
 	}
@@ -781,7 +807,7 @@ static void pid_signal_write(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 			}
 		}
 	}
-	if (pidobj_exited(fs, ph->p)) {
+	if (pidobj_signal_gone(fs, ph->p)) {
 		err = -ESRCH;
 		goto out_err;
 	}
