@@ -3,6 +3,8 @@
 #   ipcfs  echo USR1 > proc/PID/signal     (bash, and open+write+close in C)
 #   null   the same write to nullfs, a FUSE file system that does nothing
 #   kill   /bin/kill (fork+exec) and kill(2)
+# the server's system calls per C open+write+close (strace -c, if there),
+# against the same count for nullfs,
 # then 1,000 parked `wait` readers: the server's RSS and thread count.
 # Client and servers are pinned to one CPU, as in SPEC's measured notes.
 # Prints numbers and ratios; asserts nothing about time.
@@ -51,6 +53,38 @@ printf '%-44s %8s %sx ipcfs\n' "kill(2)" "$k_sys" "$(ratio "$k_sys" "$c_ipcfs")"
 echo "ipcfs/nullfs (C):    $(ratio "$c_ipcfs" "$c_null")   (goal <= 1.5)"
 echo "ipcfs/nullfs (bash): $(ratio "$b_ipcfs" "$b_null")"
 echo "/bin/kill/ipcfs:     $(ratio "$k_bin" "$c_ipcfs")   (goal >= 5)"
+
+# System calls per open+write+close, counted by strace -c on the server
+# (all its threads) around sigbench, after the timed runs (strace slows
+# every call down).  sigbench write N makes N / 10 + 1 + 5 * N ops.
+SC_N=${BENCH_SYSCALL_N:-1000}
+syscalls() { # SERVERPID PATH OUT: calls per op, then each frequent one
+	local pid=$1 path=$2 out=$3 st ops=$((SC_N / 10 + 1 + 5 * SC_N))
+	strace -f -c -o "$out" -p "$pid" 2>/dev/null &
+	st=$!
+	# attached once the server's state says it is traced
+	wait_for grep -q "^TracerPid:[[:space:]]*$st\$" "/proc/$pid/status"
+	pin "$B/sigbench" write "$path" "$SC_N" >/dev/null
+	kill -INT "$st"
+	wait "$st"
+	# rows: % time, seconds, usecs/call, calls, [errors,] syscall
+	awk -v ops="$ops" '$1 ~ /^[0-9.]+$/ {
+		if ($NF == "total") { total = $4 / ops; next }
+		if ($NF != "read" && $NF != "writev" && $NF != "epoll_wait")
+			work += $4
+		if ($4 >= ops / 20) top = top sprintf(" %s %.2f", $NF, $4 / ops)
+	} END { printf "%.2f, %.2f besides /dev/fuse I/O  (per op:%s)\n",
+		total, work / ops, top }' "$out"
+}
+if command -v strace >/dev/null; then
+	on_exit "rm -f $M.strace-ipcfs $M.strace-null"
+	echo "# server system calls per C open+write+close (strace -c, $SC_N x 5 ops)"
+	echo "# (read/writev/epoll_wait of /dev/fuse vary with how requests batch)"
+	echo "ipcfs:  $(syscalls "$SERVER" "$M/proc/$target/signal" "$M.strace-ipcfs")"
+	echo "nullfs: $(syscalls "$NULLPID" "$NULLDIR/null" "$M.strace-null")"
+else
+	echo "# no strace: system calls per op not counted"
+fi
 
 # 1,000 parked wait readers on 1,000 processes.
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER/status"; }
