@@ -404,7 +404,13 @@ static int self_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 	return 0;
 }
 
-/* A process's directory and files: its owner, its start time. */
+/*
+ * A process's directory and files: its owner, its start time.  The start
+ * time cannot change and is kept in the pidobj; the owner is fetched every
+ * time (one PIDFD_GET_INFO), since setuid(2) changes the real uid and
+ * /proc too reports the current owner.  The 1 s attr timeout already keeps
+ * getattr off the path of a repeated `echo USR1 > signal`.
+ */
 static int pid_attr(struct ipcfs *fs, struct pidobj *p, uint64_t ino,
 		    mode_t mode, struct stat *st)
 {
