@@ -38,7 +38,7 @@ static struct queue *queue_of_file(struct node *n)
 static int queue_by_name(struct ipcfs *fs, const char *name, struct queue **out)
 {
 	struct mq_family *mf = mq_of(fs);
-	struct list_head *pos;
+	struct queue *q;
 	struct stat st;
 
 	if (mf->dirfd >= 0) {
@@ -47,14 +47,11 @@ static int queue_by_name(struct ipcfs *fs, const char *name, struct queue **out)
 		return queue_get_or_open(fs, name, st.st_ino, (mqd_t)-1, out);
 	}
 	/* no view: a name stays with its object until it is removed here */
-	list_for_each (pos, &mf->queues) {
-		struct queue *q = list_entry(pos, struct queue, link);
-
-		if (!q->gone && strcmp(q->name, name) == 0) {
-			queue_get(q);
-			*out = q;
-			return 0;
-		}
+	q = queue_find_name(fs, name);
+	if (q) {
+		queue_get(q);
+		*out = q;
+		return 0;
 	}
 	return queue_get_or_open(fs, name, 0, (mqd_t)-1, out);
 }
@@ -470,7 +467,7 @@ static int do_unlink(void *arg)
 static int mq_dir_rmdir(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 			const char *name)
 {
-	struct list_head *pos, *tmp;
+	struct queue *q, *next;
 	int err;
 
 	(void)dir;
@@ -481,11 +478,9 @@ static int mq_dir_rmdir(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 	err = as_caller(req, do_unlink, (void *)name);
 	if (err)
 		return err;
-	list_for_each_safe (pos, tmp, &mq_of(fs)->queues) {
-		struct queue *q = list_entry(pos, struct queue, link);
-
-		if (!q->gone && strcmp(q->name, name) == 0)
-			queue_recheck(fs, q);
+	for (q = queue_find_name(fs, name); q; q = next) {
+		next = queue_next_name(q); /* q may be gone after the recheck */
+		queue_recheck(fs, q);
 	}
 	return 0;
 }
@@ -663,6 +658,7 @@ static int mq_init(struct ipcfs *fs, void **state)
 	list_init(&mf->queues);
 	htab_init(&mf->by_ino);
 	htab_init(&mf->by_id);
+	htab_init(&mf->by_name);
 	list_init(&mf->users);
 	mf->bg_room = mqio_background_room();
 	mf->serve = queue_serve;
@@ -686,6 +682,7 @@ static void mq_fini(struct ipcfs *fs, void *state)
 	queues_fini(fs);
 	htab_fini(&mf->by_ino);
 	htab_fini(&mf->by_id);
+	htab_fini(&mf->by_name);
 	mqview_close(fs);
 	free(mf->scratch);
 	free(mf);

@@ -9,9 +9,11 @@
  * descriptor the server ever opens on it: closing any other descriptor of
  * a queue would silently drop this process's mq_notify registration.
  * A queue object is found by its mqueue inode number, so a queue removed
- * and made again under the same name is a new object.  Two hash tables
+ * and made again under the same name is a new object.  Three hash tables
  * find it in O(1) however many queues there are: by inode (for every
- * LOOKUP) and by the id its mq_notify signal carries (every wake-up).
+ * LOOKUP), by the id its mq_notify signal carries (every wake-up) and,
+ * while it is not gone, by name (every inotify event, rmdir, and LOOKUP
+ * without the view).
  */
 #ifndef IPCFS_MQUEUE_H
 #define IPCFS_MQUEUE_H
@@ -29,6 +31,7 @@ struct queue {
 	struct list_head link; /* on mq_family.queues */
 	struct htab_node by_ino; /* in mq_family.by_ino, even when gone */
 	struct htab_node by_id; /* in mq_family.by_id */
+	struct htab_node by_name; /* in mq_family.by_name while not gone */
 	unsigned int refs; /* nodes, open files, pending messages */
 	int id; /* sival_int of our mq_notify signal */
 	ino_t ino; /* mqueue inode number: the identity */
@@ -75,6 +78,7 @@ struct mq_family {
 	struct watch ino_watch;
 	struct list_head queues; /* every live queue object */
 	struct htab by_ino, by_id; /* the same objects, by ino and by id */
+	struct htab by_name; /* those not gone, by a hash of the name */
 	int next_id;
 	char *scratch; /* mq_receive buffer, >= every msgsize */
 	size_t scratch_size;
@@ -123,6 +127,16 @@ int queue_get_or_open(struct ipcfs *fs, const char *name, ino_t ino, mqd_t mqd,
 struct queue *queue_find_ino(struct ipcfs *fs, ino_t ino);
 /* The queue whose mq_notify signal carries @id, or NULL. */
 struct queue *queue_find_id(struct ipcfs *fs, int id);
+/*
+ * The oldest object not gone whose name is @name, or NULL.  Several may
+ * have one name (the kernel's queue changed before we heard of it):
+ * queue_next_name gives the next one after @q, oldest first.  Whoever
+ * walks them and may mark @q gone takes the next one first.
+ */
+struct queue *queue_find_name(struct ipcfs *fs, const char *name);
+struct queue *queue_next_name(struct queue *q);
+/* The name no longer leads to @q: gone, and out of the name table. */
+void queue_set_gone(struct ipcfs *fs, struct queue *q);
 void queue_get(struct queue *q);
 void queue_put(struct ipcfs *fs, struct queue *q);
 /* Messages in the queue now (mq_getattr), 0 on error. */

@@ -1,9 +1,10 @@
 /*
  * Message queue objects: one per kernel queue the server uses, found by
  * the queue's mqueue inode number (a hash table, mq_family.by_ino; the
- * wake-ups by id, by_id), holding the ONE descriptor the server opens on
- * it (O_NONBLOCK).  Never a second one: closing any descriptor of a queue
- * drops this process's mq_notify registration.  Also how a queue wakes
+ * wake-ups by id, by_id; inotify events and rmdir by name, by_name),
+ * holding the ONE descriptor the server opens on it (O_NONBLOCK).  Never
+ * a second one: closing any descriptor of a queue drops this process's
+ * mq_notify registration.  Also how a queue wakes
  * the loop: its mq_notify registration (a real-time signal that the
  * loop's signalfd hands to mq_on_signal, mqio.c) while anything waits
  * for a message, the descriptor in the epoll set when another program
@@ -37,6 +38,8 @@ static void queue_free(struct ipcfs *fs, struct queue *q)
 	list_del(&q->link);
 	htab_remove(&mq_of(fs)->by_ino, &q->by_ino);
 	htab_remove(&mq_of(fs)->by_id, &q->by_id);
+	if (!q->gone)
+		htab_remove(&mq_of(fs)->by_name, &q->by_name);
 	loop_remove(fs, &q->watch);
 	if (q->mqd != (mqd_t)-1) {
 		if (q->notify_held)
@@ -77,6 +80,47 @@ struct queue *queue_find_id(struct ipcfs *fs, int id)
 		htab_find(&mq_of(fs)->by_id, (uint64_t)(unsigned int)id);
 
 	return n ? htab_entry(n, struct queue, by_id) : NULL;
+}
+
+/* FNV-1a, 64 bits: names that differ in one byte differ everywhere. */
+static uint64_t name_key(const char *name)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 0x100000001b3ULL;
+	return h;
+}
+
+/* From @n on, the first object not gone named @name (keys may collide). */
+static struct queue *named_from(struct htab_node *n, const char *name)
+{
+	for (; n; n = htab_next(n)) {
+		struct queue *q = htab_entry(n, struct queue, by_name);
+
+		if (strcmp(q->name, name) == 0)
+			return q;
+	}
+	return NULL;
+}
+
+struct queue *queue_find_name(struct ipcfs *fs, const char *name)
+{
+	return named_from(htab_find(&mq_of(fs)->by_name, name_key(name)), name);
+}
+
+struct queue *queue_next_name(struct queue *q)
+{
+	return named_from(htab_next(&q->by_name), q->name);
+}
+
+/* Only objects not gone are in by_name: gone is never undone. */
+void queue_set_gone(struct ipcfs *fs, struct queue *q)
+{
+	if (q->gone)
+		return;
+	q->gone = true;
+	htab_remove(&mq_of(fs)->by_name, &q->by_name);
 }
 
 /* Opens queue @name as the server: read-write if we may, else less. */
@@ -123,6 +167,12 @@ static int queue_new(struct ipcfs *fs, const char *name, mqd_t mqd,
 		return -ENOMEM;
 	}
 	if (htab_insert(&mf->by_id, &q->by_id, (uint64_t)(unsigned int)q->id)) {
+		htab_remove(&mf->by_ino, &q->by_ino);
+		free(q);
+		return -ENOMEM;
+	}
+	if (htab_insert(&mf->by_name, &q->by_name, name_key(name))) {
+		htab_remove(&mf->by_id, &q->by_id);
 		htab_remove(&mf->by_ino, &q->by_ino);
 		free(q);
 		return -ENOMEM;

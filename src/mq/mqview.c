@@ -49,7 +49,7 @@ void queue_gone(struct ipcfs *fs, struct queue *q)
 {
 	struct node *n = node_find(fs, mq_of(fs)->dir, q->name);
 
-	q->gone = true;
+	queue_set_gone(fs, q);
 	if (n && n->obj == q)
 		node_unhash(fs, n);
 }
@@ -118,15 +118,13 @@ void queue_notify_attrs(struct ipcfs *fs, struct queue *q)
 	}
 }
 
+/* Once per inotify event: by the name table, not a walk of all queues. */
 static void name_changed(struct ipcfs *fs, const char *name, uint32_t mask)
 {
-	struct list_head *pos, *tmp;
+	struct queue *q, *next;
 
-	list_for_each_safe (pos, tmp, &mq_of(fs)->queues) {
-		struct queue *q = list_entry(pos, struct queue, link);
-
-		if (q->gone || strcmp(q->name, name) != 0)
-			continue;
+	for (q = queue_find_name(fs, name); q; q = next) {
+		next = queue_next_name(q); /* q may be gone after the recheck */
 		queue_recheck(fs, q);
 		if ((mask & IN_ATTRIB) && !q->gone)
 			queue_notify_attrs(fs, q);
