@@ -205,7 +205,11 @@ static void pidobj_ready(struct ipcfs *fs, struct watch *w, uint32_t events)
  * in clock ticks (10 ms at USER_HZ 100).  Two processes with one pid and
  * one start time would need the first to be born, die and be reaped, and
  * the pid allocator to wrap all of pid_max (up to 4,194,304 pids, handed
- * out cyclically) within one tick: no machine forks that fast.
+ * out cyclically) within one tick: no machine forks that fast.  Only a
+ * caller with CAP_SYS_ADMIN over the server's pid namespace can choose
+ * the number (ns_last_pid, clone3's set_tid) and so reuse it sooner; even
+ * then an open checks kill(2)'s rules against the process it pinned, so
+ * a confusion grants nobody more than they could do with kill(2).
  */
 static int pidobj_probe(struct pidobj *p, bool *tgid_ok)
 {
