@@ -49,6 +49,7 @@
 struct pidobj {
 	pid_t pid;
 	unsigned long long starttime; /* ticks after boot: the identity */
+	bool identified; /* starttime is set (0 is a valid start time) */
 	struct pidpin pin; /* fds -1 while unpinned */
 	unsigned int refs; /* the node and each pin */
 	unsigned int pins; /* open files and directories */
@@ -237,9 +238,10 @@ static int pidobj_probe(struct pidobj *p, bool *tgid_ok)
 		return err;
 	if (err < 0 || procstat_parse_stat(stat_text, &ps))
 		return -ENOENT;
-	if (p->starttime && ps.starttime != p->starttime)
+	if (p->identified && ps.starttime != p->starttime)
 		return -ENOENT;
 	p->starttime = ps.starttime;
+	p->identified = true;
 	p->ruid = st.ruid;
 	p->rgid = st.rgid;
 	p->seen_ended = ps.state == 'Z' || ps.state == 'X';
