@@ -389,7 +389,8 @@ static int pidobj_new(pid_t pid, struct pidobj **out)
 static int pidobj_pin(struct ipcfs *fs, struct pidobj *p)
 {
 	struct proc_stat ps;
-	char text[1024];
+	char path[32], text[1024];
+	ssize_t n;
 	int err;
 
 	if (p->pins) {
@@ -400,7 +401,22 @@ static int pidobj_pin(struct ipcfs *fs, struct pidobj *p)
 	err = pidpin_open(&p->pin, p->pid);
 	if (err)
 		return pidpin_resource_error(-err) ? err : -ESRCH;
-	err = pidpin_read(&p->pin, "stat", text, sizeof(text));
+	/*
+	 * With a pidfd, stat by path and no presence check after it (as
+	 * pidpin_read would make): the pidfd is of the pid's holder when it
+	 * was opened, and a stat read after that with the recorded start time
+	 * shows the process looked up, which held the pid since before: the
+	 * two are one process.
+	 */
+	if (p->pin.procfd >= 0) {
+		n = pidpin_read(&p->pin, "stat", text, sizeof(text));
+	} else {
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)p->pid);
+		n = procfile_read_small(AT_FDCWD, path, text, sizeof(text));
+		if (n == -ENODATA || (n < 0 && !pidpin_resource_error((int)-n)))
+			n = -ESRCH;
+	}
+	err = n < 0 ? (int)n : 0;
 	if (err || procstat_parse_stat(text, &ps) ||
 	    ps.starttime != p->starttime) {
 		if (!pidpin_resource_error(-err))
@@ -409,7 +425,10 @@ static int pidobj_pin(struct ipcfs *fs, struct pidobj *p)
 	}
 	p->pins = 1;
 	p->refs++;
-	if (!pidobj_exited(fs, p) && pidpin_event_fd(&p->pin) >= 0) {
+	/* the stat just read says whether it has ended: no poll for that */
+	if (!p->exited && (ps.state == 'Z' || ps.state == 'X'))
+		pidobj_ended(fs, p);
+	if (!p->exited && pidpin_event_fd(&p->pin) >= 0) {
 		err = loop_add(fs, &p->watch, pidpin_event_fd(&p->pin), EPOLLIN,
 			       pidobj_ready);
 		if (err) {
