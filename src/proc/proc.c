@@ -52,7 +52,9 @@ struct pidobj {
 	bool identified; /* starttime is set (0 is a valid start time) */
 	struct pidpin pin; /* fds -1 while unpinned */
 	unsigned int refs; /* the node and each pin */
-	unsigned int pins; /* open files and directories */
+	unsigned int pins; /* open files and directories, and the cache */
+	bool cached; /* its last open went; the pin is kept (pin cache) */
+	struct list_head cache_link; /* on proc_family.cache */
 	/* Unpinned: the owner and state the last probe read (pidobj_probe). */
 	bool fresh; /* a probe of this request, for the getattr after it */
 	bool seen_ended; /* the last probe found a zombie */
@@ -98,7 +100,19 @@ struct proc_family {
 	char *signals_text; /* /signals: the signal table (signame.h) */
 	size_t signals_len;
 	off_t list_at; /* where listfd stands, -1: unknown (dir_scan) */
+	/* Pins kept after their last close, most recent first (PIN_CACHE). */
+	struct list_head cache;
+	unsigned int ncached;
 };
+
+/*
+ * Pins kept open after the last close of a process's files, so that a
+ * script's `echo SIG > proc/PID/signal` in a loop pins once, not at
+ * every open (pidfd_open, the start time check and two epoll_ctl calls
+ * each time).  Bounded: the server's fds stay at most this many above
+ * its open files.
+ */
+#define PIN_CACHE 8
 
 static struct proc_family *proc_of(struct ipcfs *fs)
 {
@@ -141,6 +155,9 @@ static void fill_fate(struct pid_handle *ph)
 						  PID_TEXT_MAX);
 	ph->ready = true;
 }
+
+static void pin_uncache(struct proc_family *pf, struct pidobj *p);
+static void pidobj_unpin_now(struct ipcfs *fs, struct pidobj *p);
 
 static void pidobj_ended(struct ipcfs *fs, struct pidobj *p)
 {
@@ -185,6 +202,11 @@ static void pidobj_ended(struct ipcfs *fs, struct pidobj *p)
 	}
 	snprintf(name, sizeof(name), "%d", (int)p->pid);
 	notify_entry(&fs->notifier, proc_of(fs)->dir->id, name);
+	/* a kept pin of an ended process is of no more use (may free @p) */
+	if (p->cached) {
+		pin_uncache(proc_of(fs), p);
+		pidobj_unpin_now(fs, p);
+	}
 }
 
 static void pidobj_ready(struct ipcfs *fs, struct watch *w, uint32_t events)
@@ -393,6 +415,11 @@ static int pidobj_pin(struct ipcfs *fs, struct pidobj *p)
 	ssize_t n;
 	int err;
 
+	if (p->cached) {
+		/* the cache's pin and reference become this open's */
+		pin_uncache(proc_of(fs), p);
+		return 0;
+	}
 	if (p->pins) {
 		p->pins++;
 		p->refs++;
@@ -451,8 +478,8 @@ out_close:
 	return err;
 }
 
-/* The last open under proc/<pid> went: no fd is held for it any more. */
-static void pidobj_unpin(struct ipcfs *fs, struct pidobj *p)
+/* The pin itself goes: no fd is held for the process any more. */
+static void pidobj_unpin_now(struct ipcfs *fs, struct pidobj *p)
 {
 	if (--p->pins == 0) {
 		loop_remove(fs, &p->watch);
@@ -461,6 +488,50 @@ static void pidobj_unpin(struct ipcfs *fs, struct pidobj *p)
 		p->awaiting_reap = false;
 	}
 	pidobj_put(fs, p);
+}
+
+/* Takes @p out of the pin cache; its pin (and reference) is the caller's. */
+static void pin_uncache(struct proc_family *pf, struct pidobj *p)
+{
+	list_del(&p->cache_link);
+	p->cached = false;
+	pf->ncached--;
+}
+
+/*
+ * The last open under proc/<pid> went: the pin is kept in the cache
+ * while the process lives (the oldest kept one goes past PIN_CACHE), or
+ * dropped.
+ */
+static void pidobj_unpin(struct ipcfs *fs, struct pidobj *p)
+{
+	struct proc_family *pf = proc_of(fs);
+	struct pidobj *old;
+
+	if (p->pins > 1 || p->exited || !p->watch.active) {
+		pidobj_unpin_now(fs, p);
+		return;
+	}
+	/* the open's pin and reference become the cache's */
+	p->cached = true;
+	list_add(&p->cache_link, &pf->cache);
+	if (++pf->ncached > PIN_CACHE) {
+		old = list_entry(pf->cache.prev, struct pidobj, cache_link);
+		pin_uncache(pf, old);
+		pidobj_unpin_now(fs, old);
+	}
+}
+
+/* Drops every kept pin (the server stops). */
+static void pin_cache_drain(struct ipcfs *fs, struct proc_family *pf)
+{
+	while (!list_empty(&pf->cache)) {
+		struct pidobj *p =
+			list_entry(pf->cache.next, struct pidobj, cache_link);
+
+		pin_uncache(pf, p);
+		pidobj_unpin_now(fs, p);
+	}
 }
 
 /* ---- nodes -------------------------------------------------------------- */
@@ -1237,6 +1308,7 @@ static int proc_init(struct ipcfs *fs, void **state)
 	clock_gettime(CLOCK_REALTIME, &now);
 	clock_gettime(CLOCK_BOOTTIME, &up);
 	pf->boot_time = now.tv_sec - up.tv_sec;
+	list_init(&pf->cache);
 	list_init(&pf->polled);
 	return 0;
 }
@@ -1251,6 +1323,7 @@ static void proc_fini(struct ipcfs *fs, void *state)
 		loop_remove(fs, &pf->tick);
 		close(pf->timerfd);
 	}
+	pin_cache_drain(fs, pf);
 	if (pf->listfd >= 0)
 		close(pf->listfd);
 	free(pf->signals_text);
