@@ -23,8 +23,18 @@ for i in $(seq $n); do sleep 1000 & pids+=($!); done
 all_there() { local p; for p in "${pids[@]}"; do [ -d "/proc/$p" ] || return 1; done; }
 wait_for all_there
 ls -l "$M/proc" >"$T/list" 2>"$T/err"; rc=$?
-is "$rc" 0 "ls -l proc/ with $n more processes succeeds"
-is "$(wc -c <"$T/err")" 0 "and says nothing on stderr"
+# Other programs' processes may end between ls's readdir and its lstat,
+# as with /proc itself: such a complaint is fine, any other is not.
+vanished() {
+	local l p
+	while IFS= read -r l; do
+		p=$(expr "$l" : ".*/proc/\([0-9]*\)'") || return 1
+		[ ! -d "/proc/$p" ] || return 1
+	done <"$T/err"
+}
+ok "ls -l proc/ with $n more processes succeeds (rc $rc)" \
+	test "$rc" = 0 -o "$rc" = 1
+ok "and complains only of processes that ended meanwhile" vanished
 listed() { local p; for p in "${pids[@]}"; do grep -q " $p\$" "$T/list" || return 1; done; }
 ok "it lists every one of them" listed
 after=$(server_fds)
