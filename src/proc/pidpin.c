@@ -1,7 +1,8 @@
 /*
  * Pinned processes: pidfd_open/pidfd_send_signal/PIDFD_GET_INFO where the
- * kernel has them, else a /proc/<pid> directory fd.  One fd per pin, since
- * `ls -l proc/` pins every process it stats.  See pidpin.h.
+ * kernel has them, else a /proc/<pid> directory fd.  One fd per pin; a
+ * process is pinned only while files under its directory are open
+ * (proc.c).  See pidpin.h.
  */
 #define _GNU_SOURCE
 #include "pidpin.h"

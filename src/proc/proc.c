@@ -1,13 +1,18 @@
 /*
- * The process family.  proc/<pid> is pinned to one process at lookup
- * (pidpin.c: a pidfd): every file below it acts on that process or fails
- * with ESRCH, even if the pid number is reused.  The pidfd sits in the
- * loop's epoll set (without pidfds, a 50 ms timer polls the processes that
- * someone waits for); when the process ends, parked `wait` reads are
- * answered, pollers are told, and the kernel is asked to forget the name
- * so the next lookup sees the zombie (timeouts 0) or nothing.  Signals go
- * out after kill(2)'s permission rule was checked for the opener.  Runs on
- * the loop thread only.
+ * The process family.  proc/<pid> names one process from its lookup on:
+ * the lookup records the process's identity, its pid and start time, and
+ * holds no file descriptor, so listing and looking up processes costs the
+ * server none.  A pin (pidpin.c: a pidfd) is taken when a file under
+ * proc/<pid>, or the directory itself, is opened, checked against the
+ * recorded start time, and dropped when the last open goes: every open
+ * file acts on the process looked up or fails with ESRCH, even if the pid
+ * number is reused.  While pinned, the pidfd sits in the loop's epoll set
+ * (without pidfds, a 50 ms timer polls the processes that someone waits
+ * for); when the process ends, parked `wait` reads are answered, pollers
+ * are told, and the kernel is asked to forget the name so the next lookup
+ * sees the zombie (timeouts 0) or nothing.  Signals go out after kill(2)'s
+ * permission rule was checked for the opener.  Runs on the loop thread
+ * only.
  */
 #define _GNU_SOURCE
 #include "family.h"
@@ -37,15 +42,28 @@
 /* Lines one signal write may hold (each at least "1\n"). */
 #define SIG_LINES_MAX (SIG_WRITE_MAX / 2)
 
+/*
+ * A looked-up process: its identity (pid and start time) for as long as
+ * the kernel knows the name, and a pin only while something is open.
+ */
 struct pidobj {
 	pid_t pid;
-	struct pidpin pin;
-	unsigned int refs;
+	unsigned long long starttime; /* ticks after boot: the identity */
+	bool identified; /* starttime is set (0 is a valid start time) */
+	struct pidpin pin; /* fds -1 while unpinned */
+	unsigned int refs; /* the node and each pin */
+	unsigned int pins; /* open files and directories, and the cache */
+	bool cached; /* its last open went; the pin is kept (pin cache) */
+	struct list_head cache_link; /* on proc_family.cache */
+	/* Unpinned: the owner and state the last probe read (pidobj_probe). */
+	bool fresh; /* a probe of this request, for the getattr after it */
+	bool seen_ended; /* the last probe found a zombie */
+	uid_t ruid;
+	gid_t rgid;
 	bool exited;
 	bool have_status;
 	bool awaiting_reap; /* ended, exit code known only at the reap */
 	int status; /* wait(2) status, or -1 when it could not be learnt */
-	time_t start;
 	struct watch watch;
 	struct list_head waiters; /* parked reads of `wait` */
 	struct list_head pollers; /* handles holding a poll handle */
@@ -82,7 +100,19 @@ struct proc_family {
 	char *signals_text; /* /signals: the signal table (signame.h) */
 	size_t signals_len;
 	off_t list_at; /* where listfd stands, -1: unknown (dir_scan) */
+	/* Pins kept after their last close, most recent first (PIN_CACHE). */
+	struct list_head cache;
+	unsigned int ncached;
 };
+
+/*
+ * Pins kept open after the last close of a process's files, so that a
+ * script's `echo SIG > proc/PID/signal` in a loop pins once, not at
+ * every open (pidfd_open, the start time check and two epoll_ctl calls
+ * each time).  Bounded: the server's fds stay at most this many above
+ * its open files.
+ */
+#define PIN_CACHE 8
 
 static struct proc_family *proc_of(struct ipcfs *fs)
 {
@@ -125,6 +155,9 @@ static void fill_fate(struct pid_handle *ph)
 						  PID_TEXT_MAX);
 	ph->ready = true;
 }
+
+static void pin_uncache(struct proc_family *pf, struct pidobj *p);
+static void pidobj_unpin_now(struct ipcfs *fs, struct pidobj *p);
 
 static void pidobj_ended(struct ipcfs *fs, struct pidobj *p)
 {
@@ -169,6 +202,11 @@ static void pidobj_ended(struct ipcfs *fs, struct pidobj *p)
 	}
 	snprintf(name, sizeof(name), "%d", (int)p->pid);
 	notify_entry(&fs->notifier, proc_of(fs)->dir->id, name);
+	/* a kept pin of an ended process is of no more use (may free @p) */
+	if (p->cached) {
+		pin_uncache(proc_of(fs), p);
+		pidobj_unpin_now(fs, p);
+	}
 }
 
 static void pidobj_ready(struct ipcfs *fs, struct watch *w, uint32_t events)
@@ -177,10 +215,69 @@ static void pidobj_ready(struct ipcfs *fs, struct watch *w, uint32_t events)
 	pidobj_ended(fs, container_of(w, struct pidobj, watch));
 }
 
+/*
+ * The process as /proc shows it now, without a pin: 0 if the pid still
+ * names the process looked up (same start time), with its owner and state
+ * in @p; -ENOENT once it was reaped (missing, or a new process with the
+ * number).  The status text is trusted because the stat read after it
+ * still shows the same start time: a pid is only reused after a reap, so
+ * the process held the number throughout.
+ *
+ * Why the start time identifies a process: the kernel gives a pid to a
+ * new process only once the last holder was reaped, and start times are
+ * in clock ticks (10 ms at USER_HZ 100).  Two processes with one pid and
+ * one start time would need the first to be born, die and be reaped, and
+ * the pid allocator to wrap all of pid_max (up to 4,194,304 pids, handed
+ * out cyclically) within one tick: no machine forks that fast.  Only a
+ * caller with CAP_SYS_ADMIN over the server's pid namespace can choose
+ * the number (ns_last_pid, clone3's set_tid) and so reuse it sooner; even
+ * then an open checks kill(2)'s rules against the process it pinned, so
+ * a confusion grants nobody more than they could do with kill(2).
+ */
+static int pidobj_probe(struct pidobj *p, bool *tgid_ok)
+{
+	struct proc_status st;
+	struct proc_stat ps;
+	char path[64], stat_text[1024], *text = NULL;
+	const char *tgid;
+	int err;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)p->pid);
+	err = procfile_read(AT_FDCWD, path, &text, NULL);
+	if (err)
+		return pidpin_resource_error(-err) ? err : -ENOENT;
+	err = procstat_parse_status(text, &st) ? -ENOENT : 0;
+	tgid = procstat_field(text, "Tgid");
+	if (tgid_ok)
+		*tgid_ok = tgid && atoi(tgid) == p->pid;
+	free(text);
+	if (err)
+		return err;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)p->pid);
+	err = (int)procfile_read_small(AT_FDCWD, path, stat_text,
+				       sizeof(stat_text));
+	if (err < 0 && err != -ENODATA && pidpin_resource_error(-err))
+		return err;
+	if (err < 0 || procstat_parse_stat(stat_text, &ps))
+		return -ENOENT;
+	if (p->identified && ps.starttime != p->starttime)
+		return -ENOENT;
+	p->starttime = ps.starttime;
+	p->identified = true;
+	p->ruid = st.ruid;
+	p->rgid = st.rgid;
+	p->seen_ended = ps.state == 'Z' || ps.state == 'X';
+	return 0;
+}
+
 /* True once the process has ended (a zombie or reaped). */
 static bool pidobj_exited(struct ipcfs *fs, struct pidobj *p)
 {
-	if (!p->exited && pidpin_ended(&p->pin))
+	if (p->exited)
+		return true;
+	if (!p->pins)
+		return pidobj_probe(p, NULL) || p->seen_ended;
+	if (pidpin_ended(&p->pin))
 		pidobj_ended(fs, p);
 	return p->exited;
 }
@@ -203,8 +300,11 @@ static bool pidobj_signal_gone(struct ipcfs *fs, struct pidobj *p)
 	return pidobj_exited(fs, p);
 }
 
+/* Not reaped yet (alive or a zombie). */
 static bool pidobj_present(struct pidobj *p)
 {
+	if (!p->pins)
+		return pidobj_probe(p, NULL) == 0;
 	return pidpin_present(&p->pin);
 }
 
@@ -269,12 +369,15 @@ static void pidobj_watch_end(struct ipcfs *fs, struct pidobj *p)
 	list_add_tail(&p->polled_link, &pf->polled);
 }
 
-static int pidobj_new(struct ipcfs *fs, pid_t pid, struct pidobj **out)
+/*
+ * A process looked up: its identity and owner, no fd.  Only a
+ * thread-group leader has a Tgid equal to its pid (a thread's id is no
+ * name here).
+ */
+static int pidobj_new(pid_t pid, struct pidobj **out)
 {
-	struct proc_family *pf = proc_of(fs);
 	struct pidobj *p;
-	struct proc_stat ps;
-	char text[1024];
+	bool leader = false;
 	int err;
 
 	p = calloc(1, sizeof(*p));
@@ -282,34 +385,153 @@ static int pidobj_new(struct ipcfs *fs, pid_t pid, struct pidobj **out)
 		return -ENOMEM;
 	p->pid = pid;
 	p->refs = 1;
+	p->pin.pid = pid;
+	p->pin.pidfd = p->pin.procfd = -1;
 	list_init(&p->waiters);
 	list_init(&p->pollers);
 	list_init(&p->polled_link);
-	err = pidpin_open(&p->pin, pid);
+	err = pidobj_probe(p, &leader);
+	if (!err && !leader)
+		err = -ENOENT;
+	if (err) {
+		free(p);
+		return err;
+	}
+	p->fresh = true;
+	*out = p;
+	return 0;
+}
+
+/*
+ * Something under proc/<pid> is opened: pin the process the name was
+ * looked up for, or -ESRCH if it is gone.  The start time read after
+ * pidfd_open tells whether the pidfd is of that process or of a later one
+ * with the number; once the pidfd is held the number cannot change hands.
+ */
+static int pidobj_pin(struct ipcfs *fs, struct pidobj *p)
+{
+	struct proc_stat ps;
+	char path[32], text[1024];
+	ssize_t n;
+	int err;
+
+	if (p->cached) {
+		/* the cache's pin and reference become this open's */
+		pin_uncache(proc_of(fs), p);
+		return 0;
+	}
+	if (p->pins) {
+		p->pins++;
+		p->refs++;
+		return 0;
+	}
+	err = pidpin_open(&p->pin, p->pid);
 	if (err)
-		goto out_free;
-	err = pidpin_read(&p->pin, "stat", text, sizeof(text));
-	if (err || procstat_parse_stat(text, &ps)) {
+		return pidpin_resource_error(-err) ? err : -ESRCH;
+	/*
+	 * With a pidfd, stat by path and no presence check after it (as
+	 * pidpin_read would make): the pidfd is of the pid's holder when it
+	 * was opened, and a stat read after that with the recorded start time
+	 * shows the process looked up, which held the pid since before: the
+	 * two are one process.
+	 */
+	if (p->pin.procfd >= 0) {
+		n = pidpin_read(&p->pin, "stat", text, sizeof(text));
+	} else {
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)p->pid);
+		n = procfile_read_small(AT_FDCWD, path, text, sizeof(text));
+		if (n == -ENODATA || (n < 0 && !pidpin_resource_error((int)-n)))
+			n = -ESRCH;
+	}
+	err = n < 0 ? (int)n : 0;
+	if (err || procstat_parse_stat(text, &ps) ||
+	    ps.starttime != p->starttime) {
 		if (!pidpin_resource_error(-err))
-			err = -ENOENT;
+			err = -ESRCH;
 		goto out_close;
 	}
-	p->start = pf->boot_time +
-		   (time_t)(ps.starttime / (unsigned long long)pf->ticks);
-	if (!pidobj_exited(fs, p) && pidpin_event_fd(&p->pin) >= 0) {
+	p->pins = 1;
+	p->refs++;
+	/* the stat just read says whether it has ended: no poll for that */
+	if (!p->exited && (ps.state == 'Z' || ps.state == 'X'))
+		pidobj_ended(fs, p);
+	if (!p->exited && pidpin_event_fd(&p->pin) >= 0) {
 		err = loop_add(fs, &p->watch, pidpin_event_fd(&p->pin), EPOLLIN,
 			       pidobj_ready);
-		if (err)
+		if (err) {
+			p->pins = 0;
+			p->refs--;
 			goto out_close;
+		}
 	}
-	*out = p;
 	return 0;
 
 out_close:
 	pidpin_close(&p->pin);
-out_free:
-	free(p);
+	if (err == -ESRCH) {
+		char name[16];
+
+		/* gone since its lookup: let the next lookup say so */
+		snprintf(name, sizeof(name), "%d", (int)p->pid);
+		notify_entry(&fs->notifier, proc_of(fs)->dir->id, name);
+	}
 	return err;
+}
+
+/* The pin itself goes: no fd is held for the process any more. */
+static void pidobj_unpin_now(struct ipcfs *fs, struct pidobj *p)
+{
+	if (--p->pins == 0) {
+		loop_remove(fs, &p->watch);
+		list_del(&p->polled_link);
+		pidpin_close(&p->pin);
+		p->awaiting_reap = false;
+	}
+	pidobj_put(fs, p);
+}
+
+/* Takes @p out of the pin cache; its pin (and reference) is the caller's. */
+static void pin_uncache(struct proc_family *pf, struct pidobj *p)
+{
+	list_del(&p->cache_link);
+	p->cached = false;
+	pf->ncached--;
+}
+
+/*
+ * The last open under proc/<pid> went: the pin is kept in the cache
+ * while the process lives (the oldest kept one goes past PIN_CACHE), or
+ * dropped.
+ */
+static void pidobj_unpin(struct ipcfs *fs, struct pidobj *p)
+{
+	struct proc_family *pf = proc_of(fs);
+	struct pidobj *old;
+
+	if (p->pins > 1 || p->exited || !p->watch.active) {
+		pidobj_unpin_now(fs, p);
+		return;
+	}
+	/* the open's pin and reference become the cache's */
+	p->cached = true;
+	list_add(&p->cache_link, &pf->cache);
+	if (++pf->ncached > PIN_CACHE) {
+		old = list_entry(pf->cache.prev, struct pidobj, cache_link);
+		pin_uncache(pf, old);
+		pidobj_unpin_now(fs, old);
+	}
+}
+
+/* Drops every kept pin (the server stops). */
+static void pin_cache_drain(struct ipcfs *fs, struct proc_family *pf)
+{
+	while (!list_empty(&pf->cache)) {
+		struct pidobj *p =
+			list_entry(pf->cache.next, struct pidobj, cache_link);
+
+		pin_uncache(pf, p);
+		pidobj_unpin_now(fs, p);
+	}
 }
 
 /* ---- nodes -------------------------------------------------------------- */
@@ -373,13 +595,17 @@ static int proc_dir_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 		return err;
 	if (n) {
 		p = n->obj;
-		if (!pidobj_exited(fs, p) || pidobj_present(p)) {
+		if (p->pins ? !pidobj_exited(fs, p) || pidobj_present(p) :
+			      (err = pidobj_probe(p, NULL)) == 0) {
+			p->fresh = !p->pins;
 			*out = n;
 			return 0;
 		}
+		if (pidpin_resource_error(-err))
+			return err;
 		node_unhash(fs, n); /* reaped: the number may be reused */
 	}
-	err = pidobj_new(fs, pid, &p);
+	err = pidobj_new(pid, &p);
 	if (err)
 		return err;
 	n = node_new(fs, dir, name, &pid_dir_ops, 0, p);
@@ -406,23 +632,39 @@ static int self_getattr(struct ipcfs *fs, struct node *n, struct stat *st)
 
 /*
  * A process's directory and files: its owner, its start time.  The start
- * time cannot change and is kept in the pidobj; the owner is fetched every
- * time (one PIDFD_GET_INFO), since setuid(2) changes the real uid and
- * /proc too reports the current owner.  The 1 s attr timeout already keeps
- * getattr off the path of a repeated `echo USR1 > signal`.
+ * time cannot change; the owner is fetched every time, since setuid(2)
+ * changes the real uid and /proc too reports the current owner: one
+ * PIDFD_GET_INFO while pinned, else the probe (status and stat, whose
+ * start time tells a reaped process from one that reused the number).  A
+ * lookup's own probe serves the getattr that answers it.  The 1 s attr
+ * timeout already keeps getattr off the path of a repeated `echo USR1 >
+ * signal`.
  */
 static int pid_attr(struct ipcfs *fs, struct pidobj *p, uint64_t ino,
 		    mode_t mode, struct stat *st)
 {
+	struct proc_family *pf = proc_of(fs);
 	uid_t ruid, suid;
 	gid_t rgid;
+	int err;
 
-	if (pidpin_creds(&p->pin, &ruid, &suid, &rgid))
-		return -ENOENT;
+	if (p->pins) {
+		if (pidpin_creds(&p->pin, &ruid, &suid, &rgid))
+			return -ENOENT;
+	} else {
+		err = p->fresh ? 0 : pidobj_probe(p, NULL);
+		p->fresh = false;
+		if (err)
+			return pidpin_resource_error(-err) ? err : -ENOENT;
+		ruid = p->ruid;
+		rgid = p->rgid;
+	}
 	attr_init(fs, st, ino, mode);
 	st->st_uid = ruid;
 	st->st_gid = rgid;
-	st->st_atime = st->st_mtime = st->st_ctime = p->start;
+	st->st_atime = st->st_mtime = st->st_ctime =
+		pf->boot_time +
+		(time_t)(p->starttime / (unsigned long long)pf->ticks);
 	return 0;
 }
 
@@ -457,8 +699,12 @@ static void self_timeouts(struct ipcfs *fs, struct node *n, double *entry,
 static void pid_timeouts(struct ipcfs *fs, struct pidobj *p, double *entry,
 			 double *attr)
 {
+	bool ended;
+
+	/* unpinned: what the getattr answering the same request just read */
+	ended = p->pins ? pidobj_exited(fs, p) : p->exited || p->seen_ended;
 	*entry = *attr = STABLE_TIMEOUT;
-	if (pidobj_exited(fs, p))
+	if (ended)
 		*entry = *attr = 0; /* a zombie: notice the reap at once */
 }
 
@@ -560,6 +806,46 @@ static int proc_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
 	err = readdir_procs(fs, b, off, &v);
 	pidns_view_close(&v);
 	return err;
+}
+
+/* An open proc/<pid>: holds its pin, dropped at releasedir. */
+struct pid_dir_pin {
+	struct ipcfs *fs;
+	struct pidobj *p;
+};
+
+static void pid_dir_unpin(void *state)
+{
+	struct pid_dir_pin *dp = state;
+
+	pidobj_unpin(dp->fs, dp->p);
+	free(dp);
+}
+
+static int pid_dir_opendir(struct ipcfs *fs, fuse_req_t req,
+			   struct dir_handle *dh)
+{
+	struct pidobj *p = dh->h.node->obj;
+	struct pid_dir_pin *dp;
+	int err;
+
+	err = caller_sees(fs, req, p->pid);
+	if (err)
+		return err;
+	dp = malloc(sizeof(*dp));
+	if (!dp)
+		return -ENOMEM;
+	err = pidobj_pin(fs, p);
+	if (err) {
+		free(dp);
+		/* as readdir would say of a reaped process */
+		return err == -ESRCH ? -ENOENT : err;
+	}
+	dp->fs = fs;
+	dp->p = p;
+	dh->state = dp;
+	dh->free_state = pid_dir_unpin;
+	return 0;
 }
 
 static int pid_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
@@ -716,6 +1002,11 @@ static int pid_file_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
 	ph->h.flags = fi->flags;
 	ph->p = pidobj_of_file(n);
 	list_init(&ph->poll_link);
+	err = pidobj_pin(fs, ph->p);
+	if (err) {
+		free(ph);
+		return err;
+	}
 	if (n->sub == PF_SIGNAL) {
 		err = pidobj_signal_gone(fs, ph->p) ?
 			      -ESRCH :
@@ -724,6 +1015,7 @@ static int pid_file_open(struct ipcfs *fs, fuse_req_t req, struct node *n,
 		err = snapshot(ph, n->sub);
 	}
 	if (err) {
+		pidobj_unpin(fs, ph->p);
 		free(ph);
 		return err;
 	}
@@ -854,8 +1146,8 @@ static void pid_file_release(struct ipcfs *fs, struct handle *h)
 {
 	struct pid_handle *ph = (struct pid_handle *)h;
 
-	(void)fs;
 	list_del(&ph->poll_link);
+	pidobj_unpin(fs, ph->p);
 	free(ph);
 }
 
@@ -946,6 +1238,7 @@ static const struct node_ops pid_dir_ops = {
 	.lookup = pid_dir_lookup,
 	.getattr = pid_dir_getattr,
 	.timeouts = pid_dir_timeouts,
+	.opendir = pid_dir_opendir,
 	.readdir = pid_dir_readdir,
 	.release_obj = pid_dir_release_obj,
 };
@@ -1015,6 +1308,7 @@ static int proc_init(struct ipcfs *fs, void **state)
 	clock_gettime(CLOCK_REALTIME, &now);
 	clock_gettime(CLOCK_BOOTTIME, &up);
 	pf->boot_time = now.tv_sec - up.tv_sec;
+	list_init(&pf->cache);
 	list_init(&pf->polled);
 	return 0;
 }
@@ -1029,6 +1323,7 @@ static void proc_fini(struct ipcfs *fs, void *state)
 		loop_remove(fs, &pf->tick);
 		close(pf->timerfd);
 	}
+	pin_cache_drain(fs, pf);
 	if (pf->listfd >= 0)
 		close(pf->listfd);
 	free(pf->signals_text);
