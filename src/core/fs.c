@@ -11,7 +11,6 @@
 #include "log.h"
 #include "fs.h"
 #include "inum.h"
-#include "node.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -120,7 +120,7 @@ struct node {
 	struct node *parent; /* pinned by the child */
 	struct node *hnext; /* hash chain */
 	bool hashed;
-	void *obj; /* the family's object, see node_release_obj */
+	void *obj; /* the family's object, released through ops->release_obj */
 	char name[];
 };
 

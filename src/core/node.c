@@ -8,7 +8,6 @@
  */
 #define _GNU_SOURCE
 #include "family.h"
-#include "node.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -84,7 +83,8 @@ static struct node *alloc_node(struct ipcfs *fs, fuse_ino_t id,
 	return n;
 }
 
-void node_release_obj(struct ipcfs *fs, struct node *n)
+/* Drops the node's reference on its object, through the node's own ops. */
+static void node_release_obj(struct ipcfs *fs, struct node *n)
 {
 	if (n->obj && n->ops->release_obj)
 		n->ops->release_obj(fs, n->obj);
