@@ -281,6 +281,7 @@ static int state_init(struct ipcfs *fs)
 	if (err)
 		return err;
 	fs->server_uid = geteuid();
+	fs->server_gid = getgid();
 	fs->start_time = time(NULL);
 	list_init(&fs->interrupted);
 	list_init(&fs->parked);
@@ -291,6 +292,8 @@ static int state_init(struct ipcfs *fs)
 	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
 		fs->families[fs->nfamilies++].f = families[i];
 	err = fs_check_families(fs);
+	if (!err)
+		err = loop_add_signal(fs, SIGUSR1, fs_log_state);
 	if (!err)
 		err = nodes_init(fs, &fs_root_ops);
 	if (!err)

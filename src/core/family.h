@@ -22,17 +22,38 @@ struct dir_handle {
 	void (*free_state)(void *state);
 };
 
-/* A readdir reply being filled. */
+/* Entries a readdirplus reply of READDIR_REPLY_MAX bytes can hold. */
+#define DIRBUF_PLUS_MAX 32
+
+/*
+ * A readdir reply being filled.  For READDIRPLUS (@plus) each entry also
+ * carries its node and attributes: dirbuf_add looks the name up in @dir
+ * (its lookup op, as a LOOKUP would) and remembers the nodes it handed
+ * out (@given), so a reply the kernel never gets is undone.
+ */
 struct dirbuf {
 	fuse_req_t req;
 	char *buf;
 	size_t size, used;
 	unsigned long scanned; /* entries read from the kernel for it */
+	bool plus;
+	/*
+	 * Set by a readdir whose entries can't be cached (timeouts 0): a
+	 * plus reply then carries no nodes, since the kernel would look
+	 * every name up again anyway.
+	 */
+	bool bare;
+	struct ipcfs *fs;
+	struct node *dir;
+	struct node *given[DIRBUF_PLUS_MAX];
+	unsigned int ngiven;
 };
 
 /*
  * Adds one entry; @next is the offset a later readdir passes to resume
- * after it.  Returns false (adding nothing) when the buffer is full.
+ * after it.  Returns false (adding nothing) when the buffer is full.  In
+ * a readdirplus reply, a name its directory's lookup no longer finds is
+ * sent without a node (the kernel then looks it up itself, if asked).
  */
 bool dirbuf_add(struct dirbuf *b, const char *name, ino_t ino, mode_t mode,
 		off_t next);

@@ -30,16 +30,65 @@ void attr_init(struct ipcfs *fs, struct stat *st, uint64_t ino, mode_t mode)
 	st->st_mode = mode;
 	st->st_nlink = S_ISDIR(mode) ? 2 : 1;
 	st->st_uid = fs->server_uid;
-	st->st_gid = getgid();
+	st->st_gid = fs->server_gid;
 	st->st_blksize = 4096;
 	st->st_atime = st->st_mtime = st->st_ctime = fs->start_time;
+}
+
+static int entry_of(struct ipcfs *fs, struct node *n,
+		    struct fuse_entry_param *e);
+
+static bool is_dot_or_dotdot(const char *name)
+{
+	return name[0] == '.' &&
+	       (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'));
+}
+
+/*
+ * The kernel links every entry of a readdirplus reply that has a node id
+ * to its dentry and counts a lookup for it, except "." and "..": so each
+ * such node gains one here, exactly as a LOOKUP's reply gives it.
+ */
+static bool dirbuf_add_plus(struct dirbuf *b, const char *name, ino_t ino,
+			    mode_t mode, off_t next)
+{
+	struct fuse_entry_param e;
+	size_t need = fuse_add_direntry_plus(b->req, NULL, 0, name, NULL, 0);
+	const struct node_ops *ops = b->dir->ops;
+	struct node *n = NULL;
+	bool linked = false;
+
+	if (b->used + need > b->size || b->ngiven == DIRBUF_PLUS_MAX)
+		return false;
+	if (!b->bare && !is_dot_or_dotdot(name) && ops->lookup &&
+	    ops->lookup(b->fs, b->req, b->dir, name, &n) == 0) {
+		linked = entry_of(b->fs, n, &e) == 0;
+		if (!linked && n->nlookup == 0 && n->pins == 0)
+			node_forget(b->fs, n, 0);
+	}
+	if (linked) {
+		n->nlookup++;
+		b->given[b->ngiven++] = n;
+	} else {
+		memset(&e, 0, sizeof(e));
+		e.attr.st_ino = ino;
+		e.attr.st_mode = mode;
+	}
+	fuse_add_direntry_plus(b->req, b->buf + b->used, b->size - b->used,
+			       name, &e, next);
+	b->used += need;
+	return true;
 }
 
 bool dirbuf_add(struct dirbuf *b, const char *name, ino_t ino, mode_t mode,
 		off_t next)
 {
 	struct stat st = { .st_ino = ino, .st_mode = mode };
-	size_t need = fuse_add_direntry(b->req, NULL, 0, name, NULL, 0);
+	size_t need;
+
+	if (b->plus)
+		return dirbuf_add_plus(b, name, ino, mode, next);
+	need = fuse_add_direntry(b->req, NULL, 0, name, NULL, 0);
 
 	if (b->used + need > b->size)
 		return false;
@@ -128,6 +177,26 @@ int req_creds(fuse_req_t req, struct creds *c)
 	c->fsuid = ctx->uid;
 	c->fsgid = ctx->gid;
 	return 0;
+}
+
+/*
+ * SIGUSR1: one line of what the server holds, for an administrator
+ * (and the tests) to see that it is bounded: nodes the kernel knows or
+ * something open holds, open files and directories, parked requests.
+ */
+void fs_log_state(struct ipcfs *fs, const struct signalfd_siginfo *si)
+{
+	size_t handles = 0, parked = 0;
+	struct list_head *l;
+
+	(void)si;
+	for (l = fs->handles.next; l != &fs->handles; l = l->next)
+		handles++;
+	for (l = fs->parked.next; l != &fs->parked; l = l->next)
+		parked++;
+	log_notice("state: %zu nodes, %zu open files and directories, "
+		   "%zu parked requests",
+		   fs->nodes.count, handles, parked);
 }
 
 /* ---- the registry -------------------------------------------------- */
@@ -440,7 +509,6 @@ static void ipc_init(void *userdata, struct fuse_conn_info *conn)
 	/* `>` opens with O_TRUNC: take it in open, not as a SETATTR. */
 	if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
 		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
-	conn->want &= ~(unsigned)FUSE_CAP_READDIRPLUS;
 	/* Large shm reads and writes in one request each. */
 	conn->max_write = FS_MAX_IO;
 	conn->max_read = FS_MAX_IO;
@@ -865,15 +933,27 @@ static void ipc_opendir(fuse_req_t req, fuse_ino_t ino,
 		release_file(fs, &dh->h);
 }
 
-static void ipc_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-			struct fuse_file_info *fi)
+/*
+ * READDIR and READDIRPLUS.  The kernel asks for plus (FUSE's
+ * READDIRPLUS_AUTO) on a directory's first batch and then only while
+ * its entries are being looked up as well, as by `ls -l`: then one
+ * request carries a batch of names with their attributes, where a plain
+ * readdir would be followed by one LOOKUP per name.
+ */
+static void do_readdir(fuse_req_t req, size_t size, off_t off,
+		       struct fuse_file_info *fi, bool plus)
 {
 	struct ipcfs *fs = fs_of_req(req);
 	struct dir_handle *dh = (struct dir_handle *)handle_of(fi);
-	struct dirbuf b = { .req = req, .size = size };
+	struct dirbuf b = {
+		.req = req,
+		.size = size,
+		.plus = plus,
+		.fs = fs,
+		.dir = dh->h.node,
+	};
 	int err;
 
-	(void)ino;
 	/*
 	 * One request must not hold the loop for long: a reply of the
 	 * kernel's 32 KiB holds ~800 names, ~0.8 ms of getdents64 for a
@@ -894,11 +974,30 @@ static void ipc_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			"scanned, %zu bytes replied",
 			(unsigned long long)dh->h.node->id, (long long)off,
 			b.scanned, b.used);
-	if (err)
+	if (err) {
+		/* a plus batch is sent whole or not at all: undo its lookups */
+		while (b.ngiven)
+			node_forget(fs, b.given[--b.ngiven], 1);
 		fuse_reply_err(req, -err);
-	else
-		fuse_reply_buf(req, b.buf, b.used);
+	} else if (fuse_reply_buf(req, b.buf, b.used)) {
+		while (b.ngiven)
+			node_forget(fs, b.given[--b.ngiven], 1);
+	}
 	free(b.buf);
+}
+
+static void ipc_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+			struct fuse_file_info *fi)
+{
+	(void)ino;
+	do_readdir(req, size, off, fi, false);
+}
+
+static void ipc_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size,
+			    off_t off, struct fuse_file_info *fi)
+{
+	(void)ino;
+	do_readdir(req, size, off, fi, true);
 }
 
 /*
@@ -991,6 +1090,7 @@ const struct fuse_lowlevel_ops ipcfs_ops = {
 	.fallocate = ipc_fallocate,
 	.opendir = ipc_opendir,
 	.readdir = ipc_readdir,
+	.readdirplus = ipc_readdirplus,
 	.releasedir = ipc_releasedir,
 	.statfs = ipc_statfs,
 };

@@ -5,6 +5,7 @@
 #define IPCFS_FS_H
 
 #include "ipcfs.h"
+#include <sys/signalfd.h>
 
 /* Largest read, write and readdir the kernel sends in one request. */
 #define FS_MAX_IO_BYTES 1048576
@@ -36,6 +37,8 @@ int fs_check_families(struct ipcfs *fs);
 
 /* Makes the nodes of the registry's top entries, after nodes_init. */
 int fs_make_top(struct ipcfs *fs);
+/* Logs one line of what the server holds (SIGUSR1's handler). */
+void fs_log_state(struct ipcfs *fs, const struct signalfd_siginfo *si);
 
 /* Answers parked requests and closes every open file (server stopping). */
 void fs_shutdown(struct ipcfs *fs);

@@ -252,6 +252,7 @@ struct ipcfs {
 	size_t nsignals;
 	struct creds_env creds_env; /* the server's namespaces */
 	uid_t server_uid;
+	gid_t server_gid; /* getgid() at start: attr_init runs per entry */
 	time_t start_time;
 	int exit_status;
 	unsigned long long notify_sent;

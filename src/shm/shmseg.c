@@ -92,6 +92,12 @@ static int shm_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
 	struct shm_family *sf = shm_of(fs);
 
 	(void)dh;
+	/*
+	 * Objects' names and attributes are never cached (timeouts 0,
+	 * shm_file_timeouts): a readdirplus entry would be asked for again
+	 * at once, so entries go without nodes, one lookup each, as before.
+	 */
+	b->bare = true;
 	if (sf->dirfd < 0) {
 		dirbuf_add_dots(b, inum_top(sf->dir->id), inum_top(INO_ROOT),
 				off);
