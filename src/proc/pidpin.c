@@ -283,6 +283,35 @@ int pidpin_creds(const struct pidpin *pp, uid_t *ruid, uid_t *suid, gid_t *rgid)
 	return 0;
 }
 
+/* Once PIDFD_GET_INFO was unknown (before Linux 6.15), stop asking. */
+static bool no_pidfd_info;
+
+int pidpin_peek_creds(pid_t pid, uid_t *ruid, gid_t *rgid)
+{
+	struct ipcfs_pidfd_info info = { .mask = IPCFS_PIDFD_INFO_CREDS };
+	int fd, err = 0;
+
+	if (no_pidfd_info)
+		return -EOPNOTSUPP;
+	fd = sys_pidfd_open(pid);
+	if (fd == -ENOSYS)
+		return -EOPNOTSUPP;
+	if (fd < 0) /* ESRCH: no such pid; EINVAL: a thread's id */
+		return pidpin_resource_error(-fd) ? fd : -ENOENT;
+	if (ioctl(fd, IPCFS_PIDFD_GET_INFO, &info)) {
+		err = errno == ESRCH ? -ENOENT : -EOPNOTSUPP;
+		if (errno == ENOTTY || errno == EINVAL)
+			no_pidfd_info = true;
+	} else if (!(info.mask & IPCFS_PIDFD_INFO_CREDS)) {
+		err = -ENOENT; /* reaped meanwhile */
+	} else {
+		*ruid = info.ruid;
+		*rgid = info.rgid;
+	}
+	close(fd);
+	return err;
+}
+
 int pidpin_event_fd(const struct pidpin *pp)
 {
 	return pp->pidfd;

@@ -48,6 +48,14 @@ int pidpin_exit_status(const struct pidpin *pp, int *status);
 /* Real uid, saved uid and real gid; -ESRCH once reaped. */
 int pidpin_creds(const struct pidpin *pp, uid_t *ruid, uid_t *suid,
 		 gid_t *rgid);
+/*
+ * The real uid and gid of process @pid, pinned only for the call
+ * (pidfd_open, PIDFD_GET_INFO, close: no text to format or parse, unlike
+ * /proc/<pid>/status).  -ENOENT: no such process, or a thread's id;
+ * -EOPNOTSUPP: the kernel lacks pidfds or PIDFD_GET_INFO (read status
+ * then); -EMFILE and the like when the server is short of resources.
+ */
+int pidpin_peek_creds(pid_t pid, uid_t *ruid, gid_t *rgid);
 /* An fd that polls readable when the process ends, or -1 (poll instead). */
 int pidpin_event_fd(const struct pidpin *pp);
 

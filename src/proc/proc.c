@@ -58,6 +58,7 @@ struct pidobj {
 	/* Unpinned: the owner and state the last probe read (pidobj_probe). */
 	bool fresh; /* a probe of this request, for the getattr after it */
 	bool seen_ended; /* the last probe found a zombie */
+	uint64_t probed_ms; /* when that probe ran (now_ms) */
 	uid_t ruid;
 	gid_t rgid;
 	bool exited;
@@ -103,6 +104,12 @@ struct proc_family {
 	/* Pins kept after their last close, most recent first (PIN_CACHE). */
 	struct list_head cache;
 	unsigned int ncached;
+	/*
+	 * While a readdirplus of proc/ runs (listing_req), its reader's view,
+	 * which its lookups use rather than opening it once per entry.
+	 */
+	fuse_req_t listing_req;
+	struct pidns_view *listing_view;
 };
 
 /*
@@ -215,13 +222,48 @@ static void pidobj_ready(struct ipcfs *fs, struct watch *w, uint32_t events)
 	pidobj_ended(fs, container_of(w, struct pidobj, watch));
 }
 
+/* The owner and the thread-group check from /proc/<pid>/status. */
+static int probe_status(pid_t pid, uid_t *ruid, gid_t *rgid, bool *tgid_ok)
+{
+	struct proc_status st;
+	char path[64], *text = NULL;
+	const char *tgid;
+	int err;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	err = procfile_read(AT_FDCWD, path, &text, NULL);
+	if (err)
+		return pidpin_resource_error(-err) ? err : -ENOENT;
+	err = procstat_parse_status(text, &st) ? -ENOENT : 0;
+	tgid = procstat_field(text, "Tgid");
+	if (tgid_ok)
+		*tgid_ok = tgid && atoi(tgid) == pid;
+	free(text);
+	*ruid = st.ruid;
+	*rgid = st.rgid;
+	return err;
+}
+
+/* Milliseconds of a clock that only goes forward (coarse: a vDSO read). */
+static uint64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
 /*
  * The process as /proc shows it now, without a pin: 0 if the pid still
  * names the process looked up (same start time), with its owner and state
  * in @p; -ENOENT once it was reaped (missing, or a new process with the
- * number).  The status text is trusted because the stat read after it
- * still shows the same start time: a pid is only reused after a reap, so
- * the process held the number throughout.
+ * number).  The owner comes from PIDFD_GET_INFO, with a pidfd held for
+ * the call only (a third of the cost of /proc/<pid>/status, formatted by
+ * the kernel and parsed here, which is the fallback), the start time and
+ * state from /proc/<pid>/stat.  The owner is trusted because the stat
+ * read after it still shows the same start time: a pid is only reused
+ * after a reap, so the process held the number throughout.  This is the
+ * whole cost of a listed process (`ls -l proc/`), hence the lean reads.
  *
  * Why the start time identifies a process: the kernel gives a pid to a
  * new process only once the last holder was reaped, and start times are
@@ -236,21 +278,17 @@ static void pidobj_ready(struct ipcfs *fs, struct watch *w, uint32_t events)
  */
 static int pidobj_probe(struct pidobj *p, bool *tgid_ok)
 {
-	struct proc_status st;
 	struct proc_stat ps;
-	char path[64], stat_text[1024], *text = NULL;
-	const char *tgid;
+	char path[64], stat_text[1024];
+	uid_t ruid = 0;
+	gid_t rgid = 0;
 	int err;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)p->pid);
-	err = procfile_read(AT_FDCWD, path, &text, NULL);
-	if (err)
-		return pidpin_resource_error(-err) ? err : -ENOENT;
-	err = procstat_parse_status(text, &st) ? -ENOENT : 0;
-	tgid = procstat_field(text, "Tgid");
-	if (tgid_ok)
-		*tgid_ok = tgid && atoi(tgid) == p->pid;
-	free(text);
+	err = pidpin_peek_creds(p->pid, &ruid, &rgid);
+	if (err == -EOPNOTSUPP)
+		err = probe_status(p->pid, &ruid, &rgid, tgid_ok);
+	else if (!err && tgid_ok)
+		*tgid_ok = true; /* pidfd_open takes only a group leader */
 	if (err)
 		return err;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)p->pid);
@@ -264,9 +302,10 @@ static int pidobj_probe(struct pidobj *p, bool *tgid_ok)
 		return -ENOENT;
 	p->starttime = ps.starttime;
 	p->identified = true;
-	p->ruid = st.ruid;
-	p->rgid = st.rgid;
+	p->ruid = ruid;
+	p->rgid = rgid;
 	p->seen_ended = ps.state == 'Z' || ps.state == 'X';
+	p->probed_ms = now_ms();
 	return 0;
 }
 
@@ -543,9 +582,13 @@ static void pin_cache_drain(struct ipcfs *fs, struct proc_family *pf)
  */
 static int caller_sees(struct ipcfs *fs, fuse_req_t req, pid_t pid)
 {
+	struct proc_family *pf = proc_of(fs);
 	struct pidns_view v;
-	int err = pidns_view_open(&fs->creds_env, fuse_req_ctx(req)->pid, &v);
+	int err;
 
+	if (pf->listing_req == req)
+		return pidns_view_sees(pf->listing_view, pid) ? 0 : -ENOENT;
+	err = pidns_view_open(&fs->creds_env, fuse_req_ctx(req)->pid, &v);
 	if (err)
 		return pidpin_resource_error(-err) ? err : -ENOENT;
 	err = pidns_view_sees(&v, pid) ? 0 : -ENOENT;
@@ -574,6 +617,26 @@ static int pid_dir_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 	return n ? 0 : -ENOMEM;
 }
 
+/* Seconds since the last probe of an unpinned process. */
+static double probe_age(const struct pidobj *p)
+{
+	return (double)(now_ms() - p->probed_ms) / 1000;
+}
+
+/*
+ * A lookup of a name the kernel saw less than its timeout ago (`ls -l
+ * proc/` again: each readdirplus batch looks its names up) answers from
+ * that probe, with what is left of the timeout: the kernel could have
+ * kept the entry that long anyway, so nothing it shows gets older.  A
+ * zombie is probed every time (its timeouts are 0).
+ */
+static int probe_unless_recent(struct pidobj *p)
+{
+	if (p->identified && !p->seen_ended && probe_age(p) < STABLE_TIMEOUT)
+		return 0;
+	return pidobj_probe(p, NULL);
+}
+
 static int proc_dir_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 			   const char *name, struct node **out)
 {
@@ -596,7 +659,7 @@ static int proc_dir_lookup(struct ipcfs *fs, fuse_req_t req, struct node *dir,
 	if (n) {
 		p = n->obj;
 		if (p->pins ? !pidobj_exited(fs, p) || pidobj_present(p) :
-			      (err = pidobj_probe(p, NULL)) == 0) {
+			      (err = probe_unless_recent(p)) == 0) {
 			p->fresh = !p->pins;
 			*out = n;
 			return 0;
@@ -704,6 +767,10 @@ static void pid_timeouts(struct ipcfs *fs, struct pidobj *p, double *entry,
 	/* unpinned: what the getattr answering the same request just read */
 	ended = p->pins ? pidobj_exited(fs, p) : p->exited || p->seen_ended;
 	*entry = *attr = STABLE_TIMEOUT;
+	if (!p->pins) /* no older than its probe plus one timeout */
+		*entry = *attr = probe_age(p) < STABLE_TIMEOUT ?
+					 STABLE_TIMEOUT - probe_age(p) :
+					 0;
 	if (ended)
 		*entry = *attr = 0; /* a zombie: notice the reap at once */
 }
@@ -803,7 +870,11 @@ static int proc_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
 	err = pidns_view_open(&fs->creds_env, fuse_req_ctx(b->req)->pid, &v);
 	if (err)
 		return pidpin_resource_error(-err) ? err : -ENOENT;
+	proc_of(fs)->listing_req = b->req;
+	proc_of(fs)->listing_view = &v;
 	err = readdir_procs(fs, b, off, &v);
+	proc_of(fs)->listing_req = NULL;
+	proc_of(fs)->listing_view = NULL;
 	pidns_view_close(&v);
 	return err;
 }
