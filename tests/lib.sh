@@ -135,6 +135,22 @@ _server_gone() { ! kill -0 "$SERVER" 2>/dev/null; }
 
 # mount_ipcfs [OPTIONS...]: mounts in the foreground mode in a new temp dir,
 # sets M and SERVER, waits (up to WAIT_SECONDS) until the tree answers.
+# drop_copied_fuse_mounts: for a test that runs in a mount namespace of
+# its own (unshare -m), before it mounts anything there.  The namespace
+# began as a copy of every mount, other tests' FUSE mounts among them,
+# and a copy keeps a file system alive: a test running beside this one
+# would unmount its tree and wait in vain for its server to exit until
+# this namespace ends.  So the copies go at once (lazily: nothing here
+# uses them).
+drop_copied_fuse_mounts() {
+	local d
+	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break }
+		$(i + 1) ~ /^fuse($|\.|blk$)/ { print $5 }' /proc/self/mountinfo |
+		while IFS= read -r d; do
+			umount -l "$(printf '%b' "$d")" 2>/dev/null
+		done
+}
+
 mount_ipcfs() {
 	need_fuse
 	[ -x "$IPCFS" ] || bail "no server at $IPCFS"

@@ -53,7 +53,9 @@ fusermount3 -u "$T/m"
 for i in $(seq 200); do [ -s "$T/pid" ] && kill -0 "$(cat "$T/pid")" 2>/dev/null || break; sleep 0.05; done
 kill "$listener"
 IN
-unshare -m --propagation private bash "$T/inside.sh" "$T"
+unshare -m --propagation private bash -c \
+	"$(declare -f drop_copied_fuse_mounts); drop_copied_fuse_mounts; . \"\$1\" \"\$2\"" \
+	_ "$T/inside.sh" "$T"
 is "$(cat "$T/started")" "rc 0" "uid 65534 mounts, in the background"
 pid=$(cat "$T/pid")
 like "$(cat "$T/syslog" 2>/dev/null)" "ipcfs\\[$pid\\]: shm files go through the server: passthrough needs CAP_SYS_ADMIN" \

@@ -16,6 +16,7 @@ if [ -z "${IPCFS_SHM_NS:-}" ]; then
 	IPCFS_SHM_NS=1 exec unshare -m --propagation private "$0" "$@"
 fi
 . "${TESTS_SRC:-$(dirname "$0")/..}/shm/shmlib.sh"
+drop_copied_fuse_mounts
 
 mount -t tmpfs -o size=256k,mode=1777 ipcfs-test-shm /dev/shm || bail "no private tmpfs"
 shm_mount

@@ -15,6 +15,7 @@ if [ -z "${IPCFS_SHM_NS:-}" ]; then
 	IPCFS_SHM_NS=1 exec unshare -m --propagation private "$0" "$@"
 fi
 . "${TESTS_SRC:-$(dirname "$0")/..}/shm/shmlib.sh"
+drop_copied_fuse_mounts
 
 mount -t tmpfs -o mode=755 ipcfs-test-dev /dev || bail "cannot mount a private /dev"
 mknod -m 666 /dev/fuse c 10 229
