@@ -151,6 +151,17 @@ drop_copied_fuse_mounts() {
 		done
 }
 
+# logged_since LINE TEXT: the server's log has TEXT after its line LINE.
+logged_since() { tail -n +"$(($1 + 1))" "$M.log" | grep -q -- "$2"; }
+# server_state: the line the server logs on SIGUSR1 ("state: N nodes, ...").
+server_state() {
+	local from
+	from=$(wc -l <"$M.log")
+	kill -USR1 "$SERVER"
+	wait_for logged_since "$from" "state: " || return 1
+	tail -n +"$((from + 1))" "$M.log" | grep -m 1 "state: "
+}
+
 mount_ipcfs() {
 	need_fuse
 	[ -x "$IPCFS" ] || bail "no server at $IPCFS"

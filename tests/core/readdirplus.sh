@@ -31,13 +31,8 @@ requests() {
 	ls -l "$2" >"$T/list" || return 1
 	tail -n +"$((from + 1))" "$M.log" | grep -c "opcode: $1 "
 }
-state_nodes() { # nodes the server holds, from the line SIGUSR1 logs
-	local from
-	from=$(wc -l <"$M.log")
-	kill -USR1 "$SERVER"
-	wait_for grep -q "state: " <(tail -n +"$((from + 1))" "$M.log") || return 1
-	tail -n +"$((from + 1))" "$M.log" | sed -n 's/.*state: \([0-9]*\) nodes.*/\1/p' | head -n 1
-}
+# nodes the server holds, from its state line
+state_nodes() { server_state | sed -n 's/.*state: \([0-9]*\) nodes.*/\1/p'; }
 drop() { sync; echo 2 >/proc/sys/vm/drop_caches; }
 
 [ "$(id -u)" = 0 ] && drop
