@@ -145,7 +145,8 @@ static int check_mountpoint(const struct ipcfs_opts *o, char *err, size_t size)
  * Reads and writes of /dev/fuse, as libfuse would do them, with the
  * passthrough bytes of passthru.c added on the way (INIT and the open
  * replies of shm files).  Called by the loop thread for requests and
- * replies, and by the notifier thread for notices.
+ * replies, by the notifier thread for notices, and by the bulk worker
+ * for its READ replies, which are never patched.
  */
 static ssize_t io_read(int fd, void *buf, size_t len, void *userdata)
 {
@@ -164,7 +165,8 @@ static ssize_t io_writev(int fd, struct iovec *iov, int count, void *userdata)
 	void *orig = payload ? payload->iov_base : NULL;
 	ssize_t n;
 
-	passthru_patch_reply(&fs->pt, iov, count);
+	if (!bulk_on_worker())
+		passthru_patch_reply(&fs->pt, iov, count);
 	n = writev(fd, iov, count);
 	if (payload)
 		payload->iov_base = orig;
@@ -407,6 +409,8 @@ int main(int argc, char *argv[])
 	/* Threads only after the fork of fuse_daemonize(). */
 	err = notifier_start(&fs.notifier, fs.se);
 	if (!err)
+		err = bulk_start(&fs.bulk, FS_MAX_IO);
+	if (!err)
 		err = loop_init(&fs);
 	if (!err)
 		err = families_start(&fs);
@@ -421,6 +425,8 @@ int main(int argc, char *argv[])
 	 * callers get ENOTCONN rather than hang on the unmount.
 	 */
 	stop_notifier(&fs);
+	/* its queued reads answered before the files they read are closed */
+	bulk_stop(&fs.bulk);
 	fs_shutdown(&fs);
 out_unmount:
 	fuse_session_unmount(fs.se);

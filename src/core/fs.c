@@ -182,11 +182,13 @@ int req_creds(fuse_req_t req, struct creds *c)
 /*
  * SIGUSR1: one line of what the server holds, for an administrator
  * (and the tests) to see that it is bounded: nodes the kernel knows or
- * something open holds, open files and directories, parked requests.
+ * something open holds, open files and directories, parked requests,
+ * and how many big reads the bulk worker took.
  */
 void fs_log_state(struct ipcfs *fs, const struct signalfd_siginfo *si)
 {
 	size_t handles = 0, parked = 0;
+	unsigned long served, inline_reads;
 	struct list_head *l;
 
 	(void)si;
@@ -194,9 +196,11 @@ void fs_log_state(struct ipcfs *fs, const struct signalfd_siginfo *si)
 		handles++;
 	for (l = fs->parked.next; l != &fs->parked; l = l->next)
 		parked++;
+	bulk_counts(&fs->bulk, &served, &inline_reads);
 	log_notice("state: %zu nodes, %zu open files and directories, "
-		   "%zu parked requests",
-		   fs->nodes.count, handles, parked);
+		   "%zu parked requests; %lu bulk reads by the worker, %lu "
+		   "on the loop",
+		   fs->nodes.count, handles, parked, served, inline_reads);
 }
 
 /* ---- the registry -------------------------------------------------- */

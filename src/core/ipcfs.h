@@ -3,8 +3,8 @@
  * to every handler, never global), the node table that gives the tree's
  * objects their FUSE node ids, open-file handles, parked requests and the
  * event loop's watches.  Threading rule: everything here belongs to the
- * loop thread; the only other thread is the notifier (notify.c), which
- * touches nothing but its own queue.
+ * loop thread; the only other threads are the notifier (notify.c) and the
+ * bulk worker (bulk.c), which touch nothing but their own queues.
  */
 #ifndef IPCFS_IPCFS_H
 #define IPCFS_IPCFS_H
@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "bulk.h"
 #include "creds.h"
 #include "inum.h"
 #include "list.h"
@@ -243,6 +244,7 @@ struct ipcfs {
 	struct list_head handles; /* every open file and directory */
 	struct node_table nodes;
 	struct notifier notifier;
+	struct bulk bulk; /* big shm reads of nopassthrough mounts */
 	struct passthru pt; /* shm files' kernel passthrough */
 	struct usage usage; /* what each user makes us hold */
 	struct family_slot families[IPCFS_FAMILIES_MAX];

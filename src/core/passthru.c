@@ -116,9 +116,10 @@ static bool patch_open(struct passthru *pt, struct iovec *payload)
 }
 
 /*
- * Replies (unique != 0) are only ever sent by the loop thread; the
- * notifier thread sends notices (unique 0) through the same hook.  So the
- * header is read first and @pt is touched only for replies.
+ * Replies (unique != 0) that reach here are the loop thread's (the bulk
+ * worker's READ replies skip the hook, main.c); the notifier thread sends
+ * notices (unique 0) through it.  So the header is read first and @pt is
+ * touched only for replies.
  */
 bool passthru_patch_reply(struct passthru *pt, struct iovec *iov, int count)
 {

@@ -277,6 +277,10 @@ static void shm_read(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 		fuse_reply_err(req, EINVAL);
 		return;
 	}
+	/* a big read goes to the bulk worker, not ahead of everyone else */
+	if (bulk_read(&fs->bulk, req, fuse_req_ctx(req)->uid, sh->fd, size,
+		      off))
+		return;
 	/*
 	 * One buffer for all reads, kept: measured faster than letting
 	 * libfuse allocate one per request, and as fast as splicing.
