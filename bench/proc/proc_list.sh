@@ -10,6 +10,7 @@
 # listing is a batch job, not a latency); BENCH_CPU=N pins them all to
 # CPU N.  Needs root (drop_caches).  Asserts nothing about time.
 . "$TESTS_SRC/lib.sh"
+. "$BENCH_SRC/listlib.sh"
 need_root "drops the kernel's caches between rounds"
 B=$BENCH_BUILD/proc
 R=${BENCH_ROUNDS:-5}
@@ -17,10 +18,9 @@ COUNTS=${BENCH_PROCS:-1000 5000 20000}
 CPU=${BENCH_CPU:-}
 mount_ipcfs
 scratch_dir
-pin=()
 if [ -n "$CPU" ]; then
 	taskset -apc "$CPU" "$SERVER" >/dev/null
-	pin=(taskset -c "$CPU")
+	LIST_PIN=(taskset -c "$CPU")
 fi
 
 # pid_max must leave room for the processes asked for
@@ -35,39 +35,14 @@ fi
 
 ls -l "$M/proc" >/dev/null
 idle=$(ls "/proc/$SERVER/fd" | wc -l)
-ms() { # DIR: milliseconds of one `ls -l DIR`
-	local t0 t1
-	t0=$(date +%s%N)
-	"${pin[@]}" ls -l "$1" >/dev/null 2>&1
-	t1=$(date +%s%N)
-	echo $(((t1 - t0) / 1000)) # microseconds
-}
-cold() { sync; echo 2 >/proc/sys/vm/drop_caches; ms "$1"; }
-
-# median of the numbers on stdin
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
-printf '%-8s %-5s %10s %10s %8s\n' procs kind "ipcfs ms" "/proc ms" ratio
+printf '%-8s %-5s %10s %12s %8s\n' procs kind "ipcfs ms" "/proc ms" ratio
 for n in $COUNTS; do
 	exec {procs}< <(exec "$B/procs" "$n")
 	pp=$!
 	read -r -u "$procs" line || bail "could not make $n processes"
 	[ "$line" = ready ] || bail "procs said: $line"
-	: >"$T/cold" && : >"$T/warm"
-	for r in $(seq "$R"); do
-		p=$(cold /proc) i=$(cold "$M/proc")
-		echo "$i $p" >>"$T/cold"
-		p=$(ms /proc) i=$(ms "$M/proc")
-		echo "$i $p" >>"$T/warm"
-	done
-	for kind in cold warm; do
-		mi=$(awk '{ print $1 }' "$T/$kind" | median)
-		mp=$(awk '{ print $2 }' "$T/$kind" | median)
-		mr=$(awk '{ print $1 / $2 }' "$T/$kind" | median)
-		printf '%-8s %-5s %10.1f %10.1f %7.2fx\n' "$n" "$kind" \
-			"$(awk -v v="$mi" 'BEGIN { print v / 1000 }')" \
-			"$(awk -v v="$mp" 'BEGIN { print v / 1000 }')" "$mr"
-	done
+	list_rounds "$R" "$M/proc" /proc "$T/times"
+	list_report "$n" "$T/times"
 	echo "         server fds: idle $idle, after listing $n more: $(ls "/proc/$SERVER/fd" | wc -l)"
 	kill "$pp"
 	wait "$pp" 2>/dev/null
