@@ -296,6 +296,13 @@ static int mq_dir_readdir(struct ipcfs *fs, struct dir_handle *dh,
 			  struct dirbuf *b, off_t off)
 {
 	(void)dh;
+	/*
+	 * A queue's node holds a descriptor of it (mqobj.c), so plus
+	 * entries, which the kernel asks for in every first batch, would
+	 * make a mere `ls mq/` hold one descriptor per queue listed for as
+	 * long as the kernel caches the names.  Entries go without nodes.
+	 */
+	b->bare = true;
 	if (!dirbuf_add_dots(b, inum_top(mq_of(fs)->dir->id),
 			     inum_top(INO_ROOT), off))
 		return 0;

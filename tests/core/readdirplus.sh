@@ -1,8 +1,10 @@
 #!/bin/bash
 # `ls -l` of a big directory costs one request per batch of entries, not a
-# LOOKUP per entry: the server answers READDIRPLUS for proc/ and mq/ with
-# each entry's node and attributes (shm/ objects are never cached, so
-# its plus entries carry no node: checked below, not by its count).  Each entry it hands out
+# LOOKUP per entry: the server answers READDIRPLUS for proc/ with each
+# entry's node and attributes.  mq/ and shm/ entries carry no node (a
+# queue's node holds a descriptor of it, which a mere `ls` must not
+# cost; shm objects are never cached): a plain `ls mq/` leaves the
+# server's descriptors as they were.  Each entry it hands out
 # counts as one lookup of its node, as a LOOKUP's would: once the kernel
 # forgets them all (drop_caches), the server holds no node of them
 # (SIGUSR1's state line), and every name still answers right after a
@@ -35,10 +37,21 @@ requests() {
 state_nodes() { server_state | sed -n 's/.*state: \([0-9]*\) nodes.*/\1/p'; }
 drop() { sync; echo 2 >/proc/sys/vm/drop_caches; }
 
+# Queues made by another program, not through the tree: no node yet.
+for i in $(seq 10); do
+	mq_track "$pre-x$i"
+	"$MQH/mq_crt" "/$pre-x$i" 1 16 >/dev/null || bail "mq_crt /$pre-x$i"
+done
+wait_for bash -c "[ \$(ls '$M/mq' | grep -c -- '^$pre-x') = 10 ]"
+fds_before=$(ls "/proc/$SERVER/fd" | wc -l)
+ls "$M/mq" >/dev/null
+ls "$M/mq" >/dev/null
+is "$(ls "/proc/$SERVER/fd" | wc -l)" "$fds_before" "ls mq/ holds no descriptor of the queues it lists"
+
 [ "$(id -u)" = 0 ] && drop
 base=$(state_nodes)
 diag "nodes before any listing: $base"
-for d in proc mq; do
+for d in proc; do
 	[ "$(id -u)" = 0 ] && drop
 	plus=$(requests READDIRPLUS "$M/$d")
 	[ "$(id -u)" = 0 ] && drop
@@ -61,7 +74,7 @@ is "$(ls -l "$M/shm" | awk -v p="$pre-" 'index($NF, p) == 1 && $5 > 0 { print $N
 	"$(printf '%s\n' "$pre-1 1000" "$pre-2 2000" "$pre-3 3000")" \
 	"ls -l shm/ shows the sizes another program just set"
 mq_listed=$(ls -l "$M/mq" | grep -c " $pre-")
-is "$mq_listed" "$N" "ls -l mq/ lists all $N queues"
+is "$mq_listed" "$((N + 10))" "ls -l mq/ lists all $((N + 10)) queues"
 
 # The nodes a plus listing handed out answer as a LOOKUP's would.
 ino_plain=$("$HELPERS/lsino" "$M/shm" | sort)
