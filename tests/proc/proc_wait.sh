@@ -121,7 +121,7 @@ fate_is "${fate#100 }" "killed TERM" "100 concurrent readers all released with t
 rm -f "$T"/r.*
 
 # 200 blocked readers on 200 processes: listing proc/ stays instant and
-# the server keeps its two threads.
+# the server keeps its three threads (none per reader).
 pids=()
 for i in $(seq 200); do sleep 1000 & pids+=($!); done
 readers=()
