@@ -220,6 +220,11 @@ umount_ipcfs() {
 	SERVER=
 }
 
+# server_threads: how many threads the server runs now.  It has three
+# whatever the load (the loop, the notifier, the bulk reader:
+# docs/design.md), never one per request: SERVER_THREADS.
+SERVER_THREADS=3
+server_threads() { awk '/^Threads:/ { print $2 }' "/proc/$SERVER/status"; }
 server_alive() { kill -0 "$SERVER" 2>/dev/null && [ -e "$M/signals" ]; }
 
 # How long a wait for a state gives up after: a hang detector, not a

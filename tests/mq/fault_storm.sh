@@ -95,5 +95,5 @@ ok "delivered though not acknowledged only by killed writers ($unacked <= $wkill
 is "$(cat "$M/mq/$q/curmsgs")" 0 "the queue is empty at the end"
 rmdir "$M/mq/$q"
 ok "server still alive" server_alive
-is "$(awk '/^Threads:/ {print $2}' "/proc/$SERVER/status")" 3 "with its 3 threads (loop, notifier, bulk reads): none per request"
+is "$(server_threads)" "$SERVER_THREADS" "with its $SERVER_THREADS threads: none per request"
 done_testing

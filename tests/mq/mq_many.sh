@@ -34,7 +34,7 @@ wait_for all_in
 is "$(parked_count "$T/pids")" "$N" "$N readers are waiting in read(2)"
 sleep 0.5
 is "$(parked_count "$T/pids")" "$N" "and still waiting"
-threads=$(awk '/^Threads:/ {print $2}' "/proc/$SERVER/status")
+threads=$(server_threads)
 rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER/status")
 diag "server with $N parked readers: $threads threads, VmRSS $rss kB"
 ok "the server has at most 4 threads" test "$threads" -le 4

@@ -95,5 +95,5 @@ is "$dups" 0 "0 duplicated"
 is "$extra" 0 "nothing else"
 is "$total" "$N" "$N messages, each exactly once"
 ok "the server is alive" server_alive
-is "$(awk '/^Threads:/ {print $2}' "/proc/$SERVER/status")" 3 "with its 3 threads (loop, notifier, bulk reads): none per request"
+is "$(server_threads)" "$SERVER_THREADS" "with its $SERVER_THREADS threads: none per request"
 done_testing

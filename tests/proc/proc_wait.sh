@@ -133,7 +133,7 @@ is "$rc" 0 "ls proc/ with 200 parked readers answers"
 missing=0
 for p in "${pids[@]}"; do grep -qx "$p" "$T/list" || missing=$((missing + 1)); done
 is "$missing" 0 "and lists all 200 processes ($(wc -l <"$T/list") entries)"
-threads=$(awk '/^Threads:/ { print $2 }' "/proc/$SERVER/status")
+threads=$(server_threads)
 ok "the server has $threads threads (<= 4)" test "$threads" -le 4
 kill "${pids[@]}"
 wait_for bash -c "! pgrep -f '^cat $M/proc' >/dev/null"
