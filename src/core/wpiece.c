@@ -10,12 +10,16 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #define WPIECE_PAGE 4096
+/* looks at a writer not yet asleep: ~10 ms at most, then UNKNOWN */
+#define WPIECE_TRIES 200
 
 size_t wpiece_min(unsigned int max_pages)
 {
@@ -94,8 +98,22 @@ enum wpiece wpiece_of(pid_t tid, size_t size, unsigned int max_pages,
 	if (tid <= 0)
 		return WPIECE_UNKNOWN; /* not in our pid namespace */
 	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)tid);
-	/* gone, or ptrace rules say no */
-	if (procfile_read_small(AT_FDCWD, path, line, sizeof(line)) < 0)
-		return WPIECE_UNKNOWN;
+	for (int tries = 0;; tries++) {
+		/* gone, or ptrace rules say no */
+		if (procfile_read_small(AT_FDCWD, path, line, sizeof(line)) < 0)
+			return WPIECE_UNKNOWN;
+		if (strncmp(line, "running", 7) || tries == WPIECE_TRIES)
+			break;
+		/*
+		 * The writer waits for our answer, but may not be asleep yet:
+		 * between queueing the request and sleeping it can be
+		 * preempted (a busy CPU), and the kernel shows no syscall of
+		 * a task still on its way.  It gets there in a moment.
+		 */
+		if (tries < 8)
+			sched_yield();
+		else
+			nanosleep(&(struct timespec){ .tv_nsec = 50000 }, NULL);
+	}
 	return wpiece_judge(line, size, max_pages, max_write);
 }
