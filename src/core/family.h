@@ -85,6 +85,7 @@ bool dirbuf_add_dots(struct dirbuf *b, ino_t self, ino_t parent, off_t off);
  *   readdir     ENOTDIR at opendir
  *   open        EISDIR           read       EBADF     write   EBADF
  *   poll        always ready     fsync      0 (nothing to flush)
+ *   flush       0
  *   fallocate   ENODEV           setattr    EPERM
  *   mkdir       EPERM            rmdir      EPERM     unlink  EPERM
  *   create      EACCES           rename     EPERM (EXDEV to a directory
@@ -120,6 +121,11 @@ struct node_ops {
 		      const char *buf, size_t size, off_t off);
 	void (*poll)(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 		     struct fuse_pollhandle *ph);
+	/*
+	 * A close(2) of a descriptor of @h, from the closing thread (only
+	 * where open left fi->noflush clear): @req tells who closed it.
+	 */
+	int (*flush)(struct ipcfs *fs, fuse_req_t req, struct handle *h);
 	/* Frees the handle (not the node pin: fs.c drops that). */
 	void (*release)(struct ipcfs *fs, struct handle *h);
 	int (*fsync)(struct ipcfs *fs, struct handle *h, int datasync);

@@ -843,6 +843,20 @@ static void ipc_release(fuse_req_t req, fuse_ino_t ino,
 	fuse_reply_err(req, 0);
 }
 
+/*
+ * Never ENOSYS: the kernel would stop sending FLUSH for the whole mount,
+ * and a family that needs to see closes would no longer see them.
+ */
+static void ipc_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct handle *h = handle_of(fi);
+	const struct node_ops *ops = h->node->ops;
+
+	(void)ino;
+	fuse_reply_err(req,
+		       ops->flush ? -ops->flush(fs_of_req(req), req, h) : 0);
+}
+
 static void ipc_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 		      struct fuse_file_info *fi)
 {
@@ -1088,6 +1102,7 @@ const struct fuse_lowlevel_ops ipcfs_ops = {
 	.open = ipc_open,
 	.read = ipc_read,
 	.write = ipc_write,
+	.flush = ipc_flush,
 	.release = ipc_release,
 	.fsync = ipc_fsync,
 	.poll = ipc_poll,

@@ -5,6 +5,7 @@
 #ifndef IPCFS_PROCSTAT_H
 #define IPCFS_PROCSTAT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -17,6 +18,7 @@ struct proc_status {
 
 struct proc_stat {
 	char state; /* R, S, D, Z, T, ... */
+	unsigned long flags; /* the kernel's PF_* bits of the task */
 	int session;
 	unsigned long long starttime; /* clock ticks after boot */
 	int exit_code; /* wait status; -1 when not given */
@@ -31,5 +33,15 @@ const char *procstat_field(const char *text, const char *key);
 /* Returns 0 or -EINVAL. */
 int procstat_parse_status(const char *text, struct proc_status *st);
 int procstat_parse_stat(const char *text, struct proc_stat *st);
+
+/*
+ * The task is exiting because a signal killed it (PF_EXITING and
+ * PF_SIGNALED, the kernel's sched.h values, part of its ABI in
+ * /proc/PID/stat since 2.6): what it closes now, it did not choose to.
+ */
+static inline bool procstat_killed(const struct proc_stat *st)
+{
+	return (st->flags & 0x4) && (st->flags & 0x400);
+}
 
 #endif

@@ -642,6 +642,7 @@ static const struct node_ops queue_file_ops = {
 	.read = mqio_read,
 	.write = mqio_write,
 	.poll = mqio_poll,
+	.flush = mqio_flush,
 	.release = mqio_release,
 	.setattr = queue_file_setattr,
 };

@@ -168,6 +168,7 @@ void mqio_write(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 		const char *buf, size_t size, off_t off);
 void mqio_poll(struct ipcfs *fs, fuse_req_t req, struct handle *h,
 	       struct fuse_pollhandle *ph);
+int mqio_flush(struct ipcfs *fs, fuse_req_t req, struct handle *h);
 void mqio_release(struct ipcfs *fs, struct handle *h);
 /* ftruncate or futimens came on the open file: no empty message at close. */
 void mqio_used(struct handle *h);

@@ -85,6 +85,7 @@ struct mq_handle {
 	int file; /* priority, or QF_* */
 	struct list_head poll_link; /* on q->pollers_in / pollers_out */
 	bool wrote; /* a write or ftruncate reached us */
+	bool killed; /* last closed by a task a signal killed */
 	bool taken; /* next: this open's message, delivered */
 	size_t len; /* its length */
 	char *held; /* its bytes while not all read, or NULL */
@@ -580,11 +581,13 @@ int mqio_open(struct ipcfs *fs, struct node *n, struct queue *q,
 					      queue_curmsgs(q);
 
 		mh->text_len = mq_format_number(v, mh->text, sizeof(mh->text));
-	} else {
+	} else if (!mq_file_is_priority(file) || !(fi->flags & O_TRUNC)) {
 		/*
 		 * Live: no page cache, nothing to flush.  Not nonseekable:
 		 * sftp-server lseeks before every read and write, so sshfs
 		 * could not use the file; offsets are honoured instead.
+		 * Only an O_TRUNC priority file wants to see its closes
+		 * (mqio_flush).
 		 */
 		fi->noflush = 1;
 	}
@@ -866,6 +869,35 @@ void mqio_used(struct handle *h)
 	unreserve(mh); /* no empty message at close now */
 }
 
+/*
+ * Who closes an O_TRUNC priority file no write reached: a writer killed
+ * while its write still waited in the kernel's queue (a full queue, a
+ * busy server) had that write dropped by the kernel unseen, and then
+ * closes the file as it dies.  That is no `printf '' >`, and must send
+ * no empty message; the close of the task that closes last decides.
+ * A closer outside our pid namespace (pid 0) or /proc cannot tell: the
+ * file was written empty, as before.
+ */
+int mqio_flush(struct ipcfs *fs, fuse_req_t req, struct handle *h)
+{
+	struct mq_handle *mh = (struct mq_handle *)h;
+	pid_t tid = fuse_req_ctx(req)->pid;
+	struct proc_stat st;
+	char path[48], line[1024];
+
+	(void)fs;
+	if (!mq_file_is_priority(mh->file) || !(h->flags & O_TRUNC) ||
+	    mh->wrote)
+		return 0;
+	mh->killed = false;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
+	if (tid > 0 &&
+	    procfile_read_small(AT_FDCWD, path, line, sizeof(line)) > 0 &&
+	    !procstat_parse_stat(line, &st))
+		mh->killed = procstat_killed(&st);
+	return 0;
+}
+
 void mqio_release(struct ipcfs *fs, struct handle *h)
 {
 	struct mq_handle *mh = (struct mq_handle *)h;
@@ -875,7 +907,7 @@ void mqio_release(struct ipcfs *fs, struct handle *h)
 	unreserve(mh); /* send_empty counts its deferral itself */
 	/* a server that stops closes files nobody closed: no message then */
 	if (mq_file_is_priority(mh->file) && (h->flags & O_TRUNC) &&
-	    !mh->wrote && !fuse_session_exited(fs->se))
+	    !mh->wrote && !mh->killed && !fuse_session_exited(fs->se))
 		send_empty(fs, q, mh);
 	free(mh->held);
 	free(mh);

@@ -34,6 +34,12 @@ static void stat_line(void)
 	is_int(procstat_parse_stat(t, &ps), 0, "stat parses");
 	is_int(ps.state, 'Z', "state after a tricky comm");
 	is_int(ps.session, 77, "session");
+	is_int((long long)ps.flags, 4194560, "flags");
+	is_int(procstat_killed(&ps), 0, "not killed");
+	ps.flags |= 0x404;
+	is_int(procstat_killed(&ps), 1, "PF_EXITING|PF_SIGNALED: killed");
+	ps.flags = 0x400;
+	is_int(procstat_killed(&ps), 0, "PF_SIGNALED alone: not yet exiting");
 	is_int((long long)ps.starttime, 5555, "start time");
 	is_int(ps.exit_code, 768, "exit code");
 	is_int(procstat_parse_stat("123 (x) S 1 2", &ps), -EINVAL,

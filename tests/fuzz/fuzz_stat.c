@@ -45,6 +45,8 @@ static void check_text(const char *text)
 		return;
 	CHECK(st.state == after[0]);
 	CHECK(st.session == (int)strtol(ref_field(after, 6), NULL, 10));
+	f = ref_field(after, 9);
+	CHECK(st.flags == strtoul(f, NULL, 10));
 	CHECK(st.starttime == strtoull(ref_field(after, 22), NULL, 10));
 	f = ref_field(after, 52);
 	CHECK(st.exit_code == (f ? (int)strtol(f, NULL, 10) : -1));
@@ -58,6 +60,7 @@ static void check_round_trip(const uint8_t *data, size_t size)
 	size_t clen = (size_t)fuzz_take(&data, &size, 1) % 16;
 	int nfields, session, exit_code;
 	unsigned long long starttime;
+	unsigned long flags;
 	char state;
 
 	/* TASK_COMM_LEN: up to 15 bytes of anything but NUL */
@@ -70,6 +73,7 @@ static void check_round_trip(const uint8_t *data, size_t size)
 	state = states[fuzz_take(&data, &size, 1) % (sizeof(states) - 1)];
 	session = (int)(fuzz_take(&data, &size, 4) & 0x7fffffff);
 	starttime = fuzz_take(&data, &size, 8);
+	flags = (unsigned long)(uint32_t)fuzz_take(&data, &size, 4);
 	exit_code = (int)(uint32_t)fuzz_take(&data, &size, 4);
 	/* older kernels stop before field 52 (exit_code) */
 	nfields = 22 + (int)(fuzz_take(&data, &size, 1) % 40);
@@ -80,6 +84,8 @@ static void check_round_trip(const uint8_t *data, size_t size)
 	for (int f = 4; f <= nfields; f++) {
 		if (f == 6)
 			p += sprintf(p, " %d", session);
+		else if (f == 9)
+			p += sprintf(p, " %lu", flags);
 		else if (f == 22)
 			p += sprintf(p, " %llu", starttime);
 		else if (f == 52)
@@ -91,7 +97,7 @@ static void check_round_trip(const uint8_t *data, size_t size)
 
 	CHECK(procstat_parse_stat(text, &st) == 0);
 	CHECK(st.state == state && st.session == session &&
-	      st.starttime == starttime);
+	      st.starttime == starttime && st.flags == flags);
 	CHECK(st.exit_code == (nfields >= 52 ? exit_code : -1));
 	free(text);
 }
