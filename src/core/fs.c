@@ -183,7 +183,8 @@ int req_creds(fuse_req_t req, struct creds *c)
  * SIGUSR1: one line of what the server holds, for an administrator
  * (and the tests) to see that it is bounded: nodes the kernel knows or
  * something open holds, open files and directories, parked requests,
- * and how many big reads the bulk worker took.
+ * how many big reads the bulk worker took, and what listings cost (a
+ * directory read must never scan far more than it replies).
  */
 void fs_log_state(struct ipcfs *fs, const struct signalfd_siginfo *si)
 {
@@ -199,8 +200,10 @@ void fs_log_state(struct ipcfs *fs, const struct signalfd_siginfo *si)
 	bulk_counts(&fs->bulk, &served, &inline_reads);
 	log_notice("state: %zu nodes, %zu open files and directories, "
 		   "%zu parked requests; %lu bulk reads by the worker, %lu "
-		   "on the loop",
-		   fs->nodes.count, handles, parked, served, inline_reads);
+		   "on the loop; %lu directory reads, %lu entries scanned, "
+		   "at most %lu by one",
+		   fs->nodes.count, handles, parked, served, inline_reads,
+		   fs->dir_reads, fs->dir_scanned, fs->dir_scanned_max);
 }
 
 /* ---- the registry -------------------------------------------------- */
@@ -986,6 +989,10 @@ static void do_readdir(fuse_req_t req, size_t size, off_t off,
 		return;
 	}
 	err = dh->h.node->ops->readdir(fs, dh, &b, off);
+	fs->dir_reads++;
+	fs->dir_scanned += b.scanned;
+	if (b.scanned > fs->dir_scanned_max)
+		fs->dir_scanned_max = b.scanned;
 	if (fs->opts.debug && b.scanned)
 		log_msg(LOG_DEBUG,
 			"readdir of %llu at %lld: %lu entries "

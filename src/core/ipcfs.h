@@ -255,6 +255,9 @@ struct ipcfs {
 	struct creds_env creds_env; /* the server's namespaces */
 	uid_t server_uid;
 	gid_t server_gid; /* getgid() at start: attr_init runs per entry */
+	/* directory reads served, entries they read from the kernel, and
+	 * the most one read: what a listing costs, in counts (SIGUSR1) */
+	unsigned long dir_reads, dir_scanned, dir_scanned_max;
 	time_t start_time;
 	int exit_status;
 	unsigned long long notify_sent;

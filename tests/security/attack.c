@@ -12,7 +12,10 @@
  *                              byte of it (the server now holds the
  *                              message for this open), hold
  *   attack files PATH N        open PATH O_RDWR N times, hold
- *   attack getdents DIR N      N rounds of lseek(0) + getdents64 to the end
+ *   attack getdents DIR N      N rounds of lseek(0) + getdents64 to the end;
+ *                              with ATTACK_COUNTER=FILE, adds 1 to the
+ *                              64-bit counter at the start of FILE
+ *                              (shared, atomic) after each getdents64
  *
  * The holding ones print "held I" or "held I STEP: ENAME" and then wait
  * until killed, so that the test can look at the server meanwhile.
@@ -24,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -93,6 +97,29 @@ static int do_next(const char *qdir, long n)
 	return hold(i, NULL, 0);
 }
 
+/* The shared counter in @path, or a private one when @path is NULL. */
+static unsigned long long *counter(const char *path)
+{
+	static unsigned long long private_count;
+	void *p;
+	int fd;
+
+	if (!path)
+		return &private_count;
+	fd = open(path, O_RDWR);
+	if (fd < 0 || ftruncate(fd, 4096)) {
+		perror(path);
+		exit(2);
+	}
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		exit(2);
+	}
+	close(fd);
+	return p;
+}
+
 int main(int argc, char *argv[])
 {
 	long n, i;
@@ -136,6 +163,7 @@ int main(int argc, char *argv[])
 		return hold(i, NULL, 0);
 	}
 	if (strcmp(argv[1], "getdents") == 0) {
+		unsigned long long *count = counter(getenv("ATTACK_COUNTER"));
 		int fd = open(argv[2], O_RDONLY | O_DIRECTORY);
 
 		if (fd < 0) {
@@ -146,10 +174,11 @@ int main(int argc, char *argv[])
 			long r;
 
 			lseek(fd, 0, SEEK_SET);
-			do
+			do {
 				r = syscall(SYS_getdents64, fd, buf,
 					    sizeof(buf));
-			while (r > 0);
+				__atomic_add_fetch(count, 1, __ATOMIC_RELAXED);
+			} while (r > 0);
 			if (r < 0) {
 				printf("getdents64 after %ld: %s\n", i,
 				       ename(errno));

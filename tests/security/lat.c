@@ -9,6 +9,14 @@
  *   recv    open QDIR/next O_RDONLY, read the message, close
  * and prints one line per operation, "NAME p50 p99 max" in microseconds,
  * or "NAME: STEP: ENAME" and exit 1 when one failed.
+ *
+ * With LAT_COUNTER=FILE (the counter `attack getdents` adds to), each
+ * line goes on with "A50 A99 AMAX CALLS": how many attacker getdents64
+ * calls ended while one operation ran (p50, p99, max), and the most
+ * system calls on the tree one operation made.  That is fairness in
+ * counts: the server answers in arrival order, so each call of ours
+ * waits for at most one call of each attacker, on any machine however
+ * busy; time is printed only to be read.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,11 +50,15 @@ static int failed(int op, const char *step)
 	return -1;
 }
 
+static int calls; /* system calls on the tree of the current operation */
+
 static int run(int op, char *const paths[])
 {
 	const char *p = paths[op];
 	long r;
 	int fd;
+
+	calls = 2; /* the open and the close */
 
 	switch (op) {
 	case OP_SIGNAL:
@@ -53,6 +66,7 @@ static int run(int op, char *const paths[])
 		fd = open(p, O_WRONLY);
 		if (fd < 0)
 			return failed(op, "open");
+		calls++;
 		if (write(fd, op == OP_SIGNAL ? "0\n" : "m",
 			  op == OP_SIGNAL ? 2 : 1) < 0)
 			return failed(op, "write");
@@ -61,9 +75,10 @@ static int run(int op, char *const paths[])
 		fd = open(p, O_RDONLY | O_DIRECTORY);
 		if (fd < 0)
 			return failed(op, "open");
-		do
+		do {
 			r = syscall(SYS_getdents64, fd, buf, sizeof(buf));
-		while (r > 0);
+			calls++;
+		} while (r > 0);
 		if (r < 0)
 			return failed(op, "getdents64");
 		break;
@@ -71,9 +86,10 @@ static int run(int op, char *const paths[])
 		fd = open(p, O_RDONLY);
 		if (fd < 0)
 			return failed(op, "open");
-		do
+		do {
 			r = read(fd, buf, sizeof(buf));
-		while (r > 0 && op == OP_CAT);
+			calls++;
+		} while (r > 0 && op == OP_CAT);
 		if (r < 0 || (op == OP_RECV && r != 1))
 			return failed(op, "read");
 	}
@@ -89,12 +105,43 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The attackers' counter (LAT_COUNTER), or NULL. */
+static const volatile unsigned long long *counter(void)
+{
+	const char *path = getenv("LAT_COUNTER");
+	void *p;
+	int fd;
+
+	if (!path)
+		return NULL;
+	fd = open(path, O_RDONLY);
+	p = fd < 0 ? MAP_FAILED :
+		     mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		perror(path);
+		exit(2);
+	}
+	close(fd);
+	return p;
+}
+
+static unsigned long long count_now(const volatile unsigned long long *c)
+{
+	return c ? __atomic_load_n(c, __ATOMIC_RELAXED) : 0;
+}
+
+static void sort(long long *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(long long), cmp);
+}
+
 int main(int argc, char *argv[])
 {
+	const volatile unsigned long long *count = counter();
 	char prio[4096], next[4096];
 	char *paths[NOPS];
-	long long *t[NOPS];
-	int rounds, i, op;
+	long long *t[NOPS], *a[NOPS];
+	int rounds, i, op, most[NOPS] = { 0 };
 
 	if (argc != 6 || (rounds = atoi(argv[1])) < 1) {
 		fprintf(stderr, "usage: lat ROUNDS SIGNAL DIR FILE QDIR\n");
@@ -107,21 +154,38 @@ int main(int argc, char *argv[])
 	paths[OP_CAT] = argv[4];
 	paths[OP_SEND] = prio;
 	paths[OP_RECV] = next;
-	for (op = 0; op < NOPS; op++)
+	for (op = 0; op < NOPS; op++) {
 		t[op] = calloc((size_t)rounds, sizeof(long long));
+		a[op] = calloc((size_t)rounds, sizeof(long long));
+		if (!t[op] || !a[op])
+			return 2;
+	}
 	for (i = 0; i < rounds; i++)
 		for (op = 0; op < NOPS; op++) {
+			unsigned long long c0 = count_now(count);
 			long long t0 = now_us();
 
 			if (run(op, paths))
 				return 1;
 			t[op][i] = now_us() - t0;
+			a[op][i] = (long long)(count_now(count) - c0);
+			if (calls > most[op])
+				most[op] = calls;
 		}
 	for (op = 0; op < NOPS; op++) {
-		qsort(t[op], (size_t)rounds, sizeof(long long), cmp);
-		printf("%s %lld %lld %lld\n", names[op], t[op][rounds / 2],
-		       t[op][(rounds * 99 + 99) / 100 - 1], t[op][rounds - 1]);
+		int p99 = (rounds * 99 + 99) / 100 - 1;
+
+		sort(t[op], rounds);
+		printf("%s %lld %lld %lld", names[op], t[op][rounds / 2],
+		       t[op][p99], t[op][rounds - 1]);
+		if (count) {
+			sort(a[op], rounds);
+			printf(" %lld %lld %lld %d", a[op][rounds / 2],
+			       a[op][p99], a[op][rounds - 1], most[op]);
+		}
+		printf("\n");
 		free(t[op]);
+		free(a[op]);
 	}
 	return 0;
 }
