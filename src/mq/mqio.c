@@ -581,16 +581,14 @@ int mqio_open(struct ipcfs *fs, struct node *n, struct queue *q,
 					      queue_curmsgs(q);
 
 		mh->text_len = mq_format_number(v, mh->text, sizeof(mh->text));
-	} else if (!mq_file_is_priority(file) || !(fi->flags & O_TRUNC)) {
-		/*
-		 * Live: no page cache, nothing to flush.  Not nonseekable:
-		 * sftp-server lseeks before every read and write, so sshfs
-		 * could not use the file; offsets are honoured instead.
-		 * Only an O_TRUNC priority file wants to see its closes
-		 * (mqio_flush).
-		 */
-		fi->noflush = 1;
 	}
+	/*
+	 * No page cache, nothing to flush: a FLUSH round trip per close(2)
+	 * only where a close may send the empty message (mqio_flush).  Not
+	 * nonseekable: sftp-server lseeks before every read and write, so
+	 * sshfs could not use the file; offsets are honoured instead.
+	 */
+	fi->noflush = !mq_file_is_priority(file) || !(fi->flags & O_TRUNC);
 	fi->direct_io = 1;
 	queue_get(q);
 	fi->fh = (uintptr_t)mh;
