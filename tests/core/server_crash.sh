@@ -27,11 +27,15 @@ for w in $(seq 10); do
 	"$HELPERS/ackwriter" "$M/mq/$q" $((w * 1000000)) 100000 "$T/ack.$w" >"$T/w.$w" 2>&1 &
 	writers+=($!)
 done
-# Messages flow first; then nine readers die, so the queue fills and
-# writers wait in the server (parked) when it is killed.
+# Messages flow first; then nine readers die and the tenth is stopped,
+# so the queue fills and writers wait in the server (parked) when it is
+# killed.  (A tenth reader left running could empty the queue between
+# the look and the kill, where the writers are slow to come back: a busy
+# machine.)  It goes on after the kill, to see the dead mount.
 flowed() { [ "$(cat "$T"/ack.* 2>/dev/null | wc -l)" -gt 100 ]; }
 wait_for flowed
 kill -9 "${readers[@]:0:9}"
+kill -STOP "${readers[9]}"
 full_and_parked() {
 	[ "$(cat "$M/mq/$q/curmsgs")" -eq 10 ] || return 1
 	local w; for w in "${writers[@]}"; do parked "$w" && return 0; done
@@ -39,6 +43,7 @@ full_and_parked() {
 }
 ok "the queue fills and writers park in the server" wait_for full_and_parked
 kill -9 "$SERVER"
+kill -CONT "${readers[9]}"
 # (the minute of wait_for tells "stopped on its own" from a hang)
 none_alive() { local p; for p; do kill -0 "$p" 2>/dev/null && return 1; done; return 0; }
 ok "every writer stopped on its own after the kill" wait_for none_alive "${writers[@]}"
