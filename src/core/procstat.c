@@ -104,10 +104,10 @@ int procstat_parse_stat(const char *text, struct proc_stat *st)
 			break;
 		p++;
 		field++;
-		if (field == 9)
-			st->flags = strtoul(p, &end, 10);
-		else if (field == 6)
+		if (field == 6)
 			st->session = (int)strtol(p, &end, 10);
+		else if (field == 9)
+			st->flags = strtoul(p, &end, 10);
 		else if (field == 22)
 			st->starttime = strtoull(p, &end, 10);
 		else if (field == 52)

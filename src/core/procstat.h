@@ -34,14 +34,22 @@ const char *procstat_field(const char *text, const char *key);
 int procstat_parse_status(const char *text, struct proc_status *st);
 int procstat_parse_stat(const char *text, struct proc_stat *st);
 
+/* PF_EXITING, from the kernel's sched.h (proc(5): the bits may change) */
+#define PROCSTAT_PF_EXITING 0x4
+
 /*
- * The task is exiting because a signal killed it (PF_EXITING and
- * PF_SIGNALED, the kernel's sched.h values, part of its ABI in
- * /proc/PID/stat since 2.6): what it closes now, it did not choose to.
+ * The task is exiting because a signal killed it: what it closes now,
+ * it did not choose to.  PF_EXITING, and an exit code (field 52, set
+ * before the task closes its files) holding a signal.  Not PF_SIGNALED:
+ * when one thread calls exit_group(2), the kernel ends the others with
+ * SIGKILL and marks them so, though the process ended normally; they get
+ * the group's exit code.  Without ptrace access the kernel shows 0 there:
+ * not killed, as far as we can tell.
  */
 static inline bool procstat_killed(const struct proc_stat *st)
 {
-	return (st->flags & 0x4) && (st->flags & 0x400);
+	return (st->flags & PROCSTAT_PF_EXITING) && st->exit_code > 0 &&
+	       (st->exit_code & 0x7f) != 0;
 }
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * Telling a whole write(2) from the first piece of a split one (see
- * wpiece.h for why the protocol alone cannot).  Pure logic and one read
- * of /proc/TID/syscall; any thread.
+ * wpiece.h for why the protocol alone cannot).  Pure logic and a read
+ * of /proc/TID/syscall (again while the writer is not yet asleep); any
+ * thread.
  */
 #define _GNU_SOURCE
 #include "wpiece.h"
@@ -9,8 +10,8 @@
 
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdio.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -18,8 +19,14 @@
 #include <unistd.h>
 
 #define WPIECE_PAGE 4096
-/* looks at a writer not yet asleep: ~10 ms at most, then UNKNOWN */
-#define WPIECE_TRIES 200
+/*
+ * Looks again at a writer not yet asleep: 8 yields, then 24 naps of
+ * 50 us (about 2 ms with timer slack), then UNKNOWN.  The loop waits
+ * meanwhile, so it stays short: a writer truly running (an aio
+ * submitter spinning) costs each of its writes that much.
+ */
+#define WPIECE_YIELDS 8
+#define WPIECE_TRIES 32
 
 size_t wpiece_min(unsigned int max_pages)
 {
@@ -110,7 +117,7 @@ enum wpiece wpiece_of(pid_t tid, size_t size, unsigned int max_pages,
 		 * preempted (a busy CPU), and the kernel shows no syscall of
 		 * a task still on its way.  It gets there in a moment.
 		 */
-		if (tries < 8)
+		if (tries < WPIECE_YIELDS)
 			sched_yield();
 		else
 			nanosleep(&(struct timespec){ .tv_nsec = 50000 }, NULL);

@@ -11,7 +11,7 @@
  * (a message, a set of signals) asks, for a request that could have
  * filled a piece, what the writer's thread is doing: it is blocked in
  * the very syscall that made the request, and /proc/TID/syscall shows
- * that syscall's number and arguments.  Pure logic plus that one read;
+ * that syscall's number and arguments.  Pure logic plus that read;
  * no FUSE type.  Any thread.
  */
 #ifndef IPCFS_WPIECE_H

@@ -872,9 +872,10 @@ void mqio_used(struct handle *h)
  * while its write still waited in the kernel's queue (a full queue, a
  * busy server) had that write dropped by the kernel unseen, and then
  * closes the file as it dies.  That is no `printf '' >`, and must send
- * no empty message; the close of the task that closes last decides.
- * A closer outside our pid namespace (pid 0) or /proc cannot tell: the
- * file was written empty, as before.
+ * no empty message; the last close(2) before the release decides.  A
+ * closer outside our pid namespace (pid 0), or one /proc does not show
+ * us: the file was written empty.  (The dying closer waits for this
+ * answer: FLUSH is sent even then, and must be answered.)
  */
 int mqio_flush(struct ipcfs *fs, fuse_req_t req, struct handle *h)
 {
@@ -888,9 +889,10 @@ int mqio_flush(struct ipcfs *fs, fuse_req_t req, struct handle *h)
 	    mh->wrote)
 		return 0;
 	mh->killed = false;
+	if (tid <= 0)
+		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
-	if (tid > 0 &&
-	    procfile_read_small(AT_FDCWD, path, line, sizeof(line)) > 0 &&
+	if (procfile_read_small(AT_FDCWD, path, line, sizeof(line)) > 0 &&
 	    !procstat_parse_stat(line, &st))
 		mh->killed = procstat_killed(&st);
 	return 0;

@@ -35,13 +35,24 @@ static void stat_line(void)
 	is_int(ps.state, 'Z', "state after a tricky comm");
 	is_int(ps.session, 77, "session");
 	is_int((long long)ps.flags, 4194560, "flags");
-	is_int(procstat_killed(&ps), 0, "not killed");
-	ps.flags |= 0x404;
-	is_int(procstat_killed(&ps), 1, "PF_EXITING|PF_SIGNALED: killed");
-	ps.flags = 0x400;
-	is_int(procstat_killed(&ps), 0, "PF_SIGNALED alone: not yet exiting");
 	is_int((long long)ps.starttime, 5555, "start time");
 	is_int(ps.exit_code, 768, "exit code");
+	is_int(procstat_killed(&ps), 0, "not exiting: not killed");
+	ps.flags |= 0x4;
+	is_int(procstat_killed(&ps), 0, "exiting with status 3: not killed");
+	ps.exit_code = 15;
+	is_int(procstat_killed(&ps), 1, "exiting of SIGTERM: killed");
+	ps.exit_code = 0x80 | 6;
+	is_int(procstat_killed(&ps), 1, "of SIGABRT with a core: killed");
+	ps.exit_code = 0;
+	ps.flags |= 0x400;
+	is_int(procstat_killed(&ps), 0,
+	       "PF_SIGNALED by a sibling's exit_group(0): not killed");
+	ps.exit_code = -1;
+	is_int(procstat_killed(&ps), 0, "no exit code shown: not killed");
+	ps.flags = 0;
+	ps.exit_code = 9;
+	is_int(procstat_killed(&ps), 0, "not exiting (yet): not killed");
 	is_int(procstat_parse_stat("123 (x) S 1 2", &ps), -EINVAL,
 	       "short stat rejected");
 	is_int(procstat_parse_stat("no paren", &ps), -EINVAL,

@@ -5,8 +5,12 @@
 # file, and that close must not count as `printf '' >` (an empty
 # message).  Here the server is stopped (SIGSTOP) while the write is
 # made, so the write is in the kernel's queue every time, not by luck of
-# timing.  Controls: a live process that closes an unwritten O_TRUNC file
-# still sends the empty message, and a writer let run sends its message.
+# timing.  Also: a writer killed after its open and before any write
+# sends nothing.  Controls: a live process that closes an unwritten
+# O_TRUNC file still sends the empty message, and so does a process whose
+# other threads the kernel ends with SIGKILL as it exits normally
+# (exit_group: those threads are marked "signaled" too); a writer let run
+# sends its message.
 . "${TESTS_SRC:-$(dirname "$0")/..}/mq/mqlib.sh"
 
 command -v python3 >/dev/null || skip_all "no python3"
@@ -20,6 +24,14 @@ flags() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f7; }
 dying_in_fuse() {
 	local f
 	f=$(flags "$1") && [ -n "$f" ] && (((f & 4) != 0)) && in_fuse "$1"
+}
+# server_stopped: every thread of the server is stopped (SIGSTOP is
+# asynchronous: until then it could still read the write)
+server_stopped() {
+	local t
+	for t in /proc/"$SERVER"/task/*/stat; do
+		[ "$(sed 's/.*) //' "$t" | cut -d' ' -f1)" = T ] || return 1
+	done
 }
 # the files the server has open (from its state line)
 open_files() { server_state | sed -n 's/.*nodes, \([0-9]*\) open files.*/\1/p'; }
@@ -41,7 +53,9 @@ os.write(fd, b"w" + sys.argv[3].encode())
 }
 
 writer 8
+on_exit "kill -CONT $SERVER 2>/dev/null"
 kill -STOP "$SERVER"
+wait_for server_stopped || bail "the server did not stop"
 exec 4>&-
 ok "with the server stopped, the write waits in the kernel's queue" \
 	wait_for parked "$W"
@@ -55,10 +69,34 @@ ok "its file is closed" wait_for no_open_files
 is "$(curmsgs "$Q")" 0 "nothing was sent: no message, no empty one"
 ok "the server is alive" server_alive
 
+# killed after its open, before any write: nothing either
+python3 -c '
+import os, sys
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_TRUNC)
+print("open", flush=True)
+os.kill(os.getpid(), 15)
+' "$D/9" >"$T/out"
+is "$?:$(cat "$T/out")" "143:open" "a writer that opened and was killed"
+ok "its file is closed" wait_for no_open_files
+is "$(curmsgs "$Q")" 0 "sent nothing"
+
+# control: a process that exits normally (exit_group) while another of
+# its threads still runs: the kernel kills that thread, the process was
+# not killed, and `exec 3> 6` closed unwritten is an empty message
+python3 -c '
+import os, sys, threading, time
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_TRUNC)
+threading.Thread(target=time.sleep, args=(1000,), daemon=True).start()
+os._exit(0)
+' "$D/6"
+is "$?" 0 "a threaded process exits 0 with its file unwritten"
+ok "it sends the empty message" wait_for bash -c "[ \"\$(cat '$M/mq/$Q/curmsgs')\" = 1 ]"
+is "$("$MQH/mq_rec" -n "/$Q")" "Read 0 bytes; priority = 6" "an empty one at its priority"
+
 # control: an unwritten O_TRUNC file closed by a live process
 : >"$D/7"
 ok "\`: > 7\` sends the empty message" wait_for bash -c "[ \"\$(cat '$M/mq/$Q/curmsgs')\" = 1 ]"
-is "$("$MQH/mq_rec" "/$Q")" "Read 0 bytes; priority = 7" "an empty one at its priority"
+is "$("$MQH/mq_rec" -n "/$Q")" "Read 0 bytes; priority = 7" "an empty one at its priority"
 
 # control: a writer whose write the server got
 writer 6
