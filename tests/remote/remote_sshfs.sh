@@ -72,6 +72,8 @@ is "$(R ls "$A" | tr '\n' ' ')" "mq proc shm signals " "remote: ls of the tree"
 is "$(R head -n 1 "$A/signals")" "1 HUP Hangup" "remote: signals"
 sleep 300 &
 s=$!
+# (a fresh child may not be asleep yet on a busy machine)
+wait_for grep -q '^State:.*S' "/proc/$s/status"
 is "$(R cat "$A/proc/$s/state")" sleeping "remote: proc/PID/state (a size-0 file, read with direct_io)"
 is "$(R cat "$P/proc/$s/state" | wc -c)" 0 "without -o direct_io the same file reads as empty"
 kill "$s"
