@@ -868,6 +868,16 @@ void mqio_used(struct handle *h)
 }
 
 /*
+ * An O_TRUNC priority file no write (or ftruncate, futimens) reached yet:
+ * its close is the empty message, as `printf '' >` means.
+ */
+static bool empty_at_close(const struct mq_handle *mh)
+{
+	return mq_file_is_priority(mh->file) && (mh->h.flags & O_TRUNC) &&
+	       !mh->wrote;
+}
+
+/*
  * Who closes an O_TRUNC priority file no write reached: a writer killed
  * while its write still waited in the kernel's queue (a full queue, a
  * busy server) had that write dropped by the kernel unseen, and then
@@ -885,8 +895,7 @@ int mqio_flush(struct ipcfs *fs, fuse_req_t req, struct handle *h)
 	char path[48], line[1024];
 
 	(void)fs;
-	if (!mq_file_is_priority(mh->file) || !(h->flags & O_TRUNC) ||
-	    mh->wrote)
+	if (!empty_at_close(mh))
 		return 0;
 	mh->killed = false;
 	if (tid <= 0)
@@ -906,8 +915,7 @@ void mqio_release(struct ipcfs *fs, struct handle *h)
 	list_del(&mh->poll_link);
 	unreserve(mh); /* send_empty counts its deferral itself */
 	/* a server that stops closes files nobody closed: no message then */
-	if (mq_file_is_priority(mh->file) && (h->flags & O_TRUNC) &&
-	    !mh->wrote && !mh->killed && !fuse_session_exited(fs->se))
+	if (empty_at_close(mh) && !mh->killed && !fuse_session_exited(fs->se))
 		send_empty(fs, q, mh);
 	free(mh->held);
 	free(mh);
