@@ -314,7 +314,12 @@ now_ms() { local t; read -r t _ </proc/uptime; echo $(( ${t/./} * 10 )); }
 # background command of a script reads /dev/null).
 start_logged() {
 	local f=$1; shift
-	"$@" >"$f" 2>&1 <&0 &
+	# Emptied here, not by the job's own redirection: that one runs in
+	# the child, maybe only after the caller's first line_of has already
+	# counted an earlier helper's lines in the same file and then reads
+	# the file just emptied (an empty "ready" PID, seen on a busy box).
+	: >"$f" || return 1
+	"$@" >>"$f" 2>&1 <&0 &
 	LOGGED_PID=$!
 }
 # line_of FILE N: waits (up to WAIT_SECONDS) for line N of FILE and
